@@ -1,0 +1,41 @@
+# chuyende — two commands for a new user: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test test-fast bench lint messages demo clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/chuyende migrate --noinput -v0
+	$(BIN)/chuyende demo
+	@echo "==> http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/chuyende run $(PORT)
+
+test: $(STAMP)
+	$(BIN)/chuyende makemigrations --check --dry-run -v0 --settings=chuyende.settings_test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks $(if $(BENCH),--only $(BENCH)) --scale $(or $(SCALE),province)
+
+lint: $(STAMP)
+	$(BIN)/ruff check chuyende benchmarks tests
+	$(BIN)/ruff format --check chuyende benchmarks tests
+
+messages: $(STAMP)
+	cd chuyende && ../$(BIN)/chuyende makemessages -l vi --no-obsolete --no-location --settings=chuyende.settings_test
+	cd chuyende && ../$(BIN)/chuyende compilemessages -l vi --settings=chuyende.settings_test
+
+clean:
+	rm -rf $(VENV) var

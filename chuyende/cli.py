@@ -1,0 +1,66 @@
+"""The `chuyende` console script: Django's management commands with the project's settings,
+plus `chuyende run`, which serves the web application and a task worker together."""
+
+import os
+import signal
+import subprocess
+import sys
+
+
+def _setup_env():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuyende.settings")
+
+
+def run_server(port: str) -> int:
+    """Web server (gunicorn) and task worker (db_worker), stopped together on Ctrl-C."""
+    os.environ.setdefault("HTTPS", "false")
+    python = sys.executable
+    manage = [python, "-m", "chuyende.cli"]
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True)
+    bind = os.environ.get("BIND", "127.0.0.1")
+    web = subprocess.Popen([
+        python, "-m", "gunicorn", "chuyende.wsgi:application", "--bind", f"{bind}:{port}",
+        "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--threads", "4",
+        "--access-logfile", "-", "--graceful-timeout", "5",
+    ])
+    worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*"])
+    procs = [web, worker]
+
+    def stop(*_):
+        for proc in procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(proc.poll() is None for proc in procs):
+            try:
+                web.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+    finally:
+        stop()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    _setup_env()
+    if len(argv) > 1 and argv[1] == "run":
+        port = argv[2] if len(argv) > 2 else os.environ.get("PORT", "8000")
+        return run_server(port)
+    from django.core.management import execute_from_command_line
+
+    argv[0] = "chuyende"
+    execute_from_command_line(argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "chuyende.plans"
+    verbose_name = "Kế hoạch"

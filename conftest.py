@@ -1,0 +1,79 @@
+"""Shared test fixtures: a small union tree and named personas.
+
+    TLĐ (root)
+    └── LĐLĐ tỉnh Đắk Lắk (province)            alice: manager   erin: viewer
+        ├── LĐLĐ TP. Buôn Ma Thuột (upper, A)    bob: manager
+        │   ├── CĐ Trường THCS Lê Lợi (A1)       carol: editor    dave: member (own record)
+        │   └── CĐ Bệnh viện Thành phố (A2)
+        └── LĐLĐ huyện Ea Kar (upper, B)         mallory: manager (the sibling subtree)
+            └── CĐ Công ty Cà phê Ea Kar (B1)
+"""
+
+import datetime
+
+import pytest
+
+from chuyende.org.models import Member, RoleAssignment, Unit
+
+
+def make_unit(parent, code, name, kind, **extra):
+    unit = Unit(code=code, name=name, kind=kind, **extra)
+    unit.refresh_derived()
+    if parent is None:
+        return Unit.objects.add_root(instance=unit)
+    return Unit.objects.add_child(parent, instance=unit)
+
+
+def make_member(unit, full_name, **extra):
+    values = {"gender": "female", "ethnicity": "Kinh",
+              "date_of_birth": datetime.date(1985, 3, 2), **extra}
+    member = Member(unit=unit, full_name=full_name, **values)
+    member.refresh_derived()
+    member.save()
+    return member
+
+
+class World:
+    pass
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    w = World()
+    w.root = make_unit(None, "TLD", "Tổng Liên đoàn Lao động Việt Nam", "confederation")
+    w.province = make_unit(w.root, "DLK", "Liên đoàn Lao động tỉnh Đắk Lắk", "province",
+                           short_name="LĐLĐ tỉnh Đắk Lắk")
+    w.a = make_unit(w.province, "DLK-BMT", "Liên đoàn Lao động thành phố Buôn Ma Thuột", "upper",
+                    sub_kind="district", short_name="LĐLĐ TP. Buôn Ma Thuột")
+    w.a1 = make_unit(w.a, "BMT-001", "Công đoàn Trường THCS Lê Lợi", "grassroots")
+    w.a2 = make_unit(w.a, "BMT-002", "Công đoàn Bệnh viện Thành phố", "grassroots")
+    w.b = make_unit(w.province, "DLK-EAKAR", "Liên đoàn Lao động huyện Ea Kar", "upper",
+                    sub_kind="district")
+    w.b1 = make_unit(w.b, "EAKAR-001", "Công đoàn Công ty Cà phê Ea Kar", "grassroots")
+    for unit in (w.province, w.a, w.b):
+        unit.refresh_from_db()
+
+    w.an = make_member(w.a1, "Nguyễn Văn An", gender="male", phone="0912345678",
+                       id_number="066085001234", union_position="chair")
+    w.binh = make_member(w.a1, "Trần Thị Bình", phone="0987654321")
+    w.hnga = make_member(w.a2, "H'Nga Byă", ethnicity="Ê Đê")
+    w.foreign = make_member(w.b1, "Phạm Quốc Khánh", gender="male", phone="0977000111",
+                            id_number="066090009999")
+
+    def user(username, unit=None, role=None, **extra):
+        u = django_user_model.objects.create_user(username=username, password="pw", **extra)
+        if role:
+            RoleAssignment.objects.create(user=u, unit=unit, role=role)
+        return u
+
+    w.admin = user("admin", is_superuser=True, is_staff=True)
+    w.alice = user("alice", w.province, "manager")
+    w.erin = user("erin", w.province, "viewer")
+    w.bob = user("bob", w.a, "manager")
+    w.carol = user("carol", w.a1, "editor")
+    w.dave = user("dave", w.a1, "member")
+    w.binh.user = w.dave
+    w.binh.save(update_fields=["user"])
+    w.mallory = user("mallory", w.b, "manager")
+    w.nobody = user("nobody")
+    return w
