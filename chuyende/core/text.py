@@ -69,8 +69,21 @@ def _encode(letters: list[tuple[int, int]], width: int) -> tuple[str, str]:
 
 
 def given_name(full_name: str) -> str:
-    words = (full_name or "").split()
-    return words[-1] if words else ""
+    """The name a person is called by and sorted on.
+
+    Kinh names end with it ("Nguyễn Thị Hồng Nhung" -> "Nhung"). Ê Đê and M'Nông names start with
+    a gender marker, then the given name, then the clan name: "Y Khu Niê" -> "Khu",
+    "H'Nga Byă" -> "Nga".
+    """
+    words = (full_name or "").replace("’", "'").split()
+    if not words:
+        return ""
+    first = words[0]
+    if first in {"Y", "Y"} and len(words) >= 3:
+        return words[1]
+    if first[:2].lower() == "h'" and len(first) > 2 and len(words) >= 2:
+        return first[2:]
+    return words[-1]
 
 
 def sort_key(full_name: str) -> str:

@@ -46,3 +46,14 @@ def test_sort_key_is_the_same_for_nfc_and_nfd_input():
 def test_sort_key_is_digits_only_so_every_collation_agrees():
     assert sort_key("H'Yên Êban").isdigit()
     assert len(sort_key("A")) == len(sort_key("Nguyễn Thị Hồng Nhung Trần Lê"))
+
+
+@pytest.mark.parametrize(
+    ("full_name", "given"),
+    [("Nguyễn Thị Hồng Nhung", "Nhung"), ("Y Khu Niê", "Khu"), ("H'Nga Byă", "Nga"),
+     ("H’Yên Êban", "Yên"), ("Ksor H'Bia", "H'Bia"), ("An", "An")],
+)
+def test_given_name_knows_kinh_and_ede_name_order(full_name, given):
+    from chuyende.core.text import given_name
+
+    assert given_name(full_name) == given

@@ -1,0 +1,56 @@
+"""Lists, the unit page and the dashboard issue a fixed number of queries, whatever the rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_member, make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow(world, n):
+    """Add n grassroots units under A with members, officers and a section each."""
+    for i in range(n):
+        unit = make_unit(world.a, f"G{i:03d}", f"Công đoàn Trường số {i}", "grassroots")
+        make_unit(unit, f"G{i:03d}-T", f"Tổ công đoàn số {i}", "section")
+        make_member(unit, f"Lê Văn Hùng {i}", union_position="chair", gender="male")
+        make_member(unit, f"Y Khu Niê {i}", ethnicity="Ê Đê", gender="male")
+        make_member(unit, f"Đỗ Thị Mai {i}", religion="Phật giáo")
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+# (url name, kwargs, expected queries: session + user + scope + the page's own)
+PAGES = [
+    ("core:home", None, 8),
+    ("org:member_list", None, 5),
+    ("org:unit_detail", "a", 14),
+    ("org:unit_tree", None, 4),
+    ("org:unit_children", "a", 7),
+]
+
+
+@pytest.mark.parametrize(("name", "unit_attr", "expected"), PAGES)
+def test_page_query_count_does_not_grow_with_rows(client, world, name, unit_attr, expected):
+    client.force_login(world.alice)
+    kwargs = {"pk": getattr(world, unit_attr).pk} if unit_attr else None
+    url = reverse(name, kwargs=kwargs)
+    small = _count(client, url)
+    _grow(world, 12)
+    large = _count(client, url)
+    assert small == large == expected
+
+
+def test_unit_search_query_count_does_not_grow_with_results(client, world):
+    client.force_login(world.alice)
+    url = reverse("org:unit_tree") + "?q=cong doan"
+    small = _count(client, url)
+    _grow(world, 12)
+    assert _count(client, url) == small

@@ -1,0 +1,91 @@
+import pytest
+from django.urls import reverse
+
+from chuyende.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tree_starts_at_the_top_of_the_users_scope(client, world):
+    client.force_login(world.bob)
+    response = client.get(reverse("org:unit_tree"))
+    assert [u.code for u in response.context["roots"]] == ["DLK-BMT"]
+
+
+def test_tree_children_fragment_lists_children_with_counts(client, world):
+    client.force_login(world.bob)
+    response = client.get(reverse("org:unit_children", args=[world.a.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Công đoàn Trường THCS Lê Lợi" in body and "Công đoàn Bệnh viện Thành phố" in body
+    counts = {c.code: c.member_count for c in response.context["children"]}
+    assert counts == {"BMT-001": 2, "BMT-002": 1}
+
+
+def test_unit_search_ignores_accents_and_shows_the_trail(client, world):
+    client.force_login(world.alice)
+    response = client.get(reverse("org:unit_tree"), {"q": "buon ma thuot"})
+    results = response.context["results"]
+    assert [u.code for u in results] == ["DLK-BMT"]
+    assert [a.code for a in results[0].trail] == ["TLD", "DLK"]
+
+
+def test_unit_search_answers_htmx_with_the_results_only(client, world):
+    client.force_login(world.alice)
+    response = client.get(reverse("org:unit_tree"), {"q": "le loi"}, HTTP_HX_REQUEST="true",
+                          HTTP_HX_TARGET="unit-tree-body")
+    body = response.content.decode()
+    assert "<html" not in body and "Công đoàn Trường THCS Lê Lợi" in body
+
+
+def test_unit_page_shows_children_officers_and_figures(client, world):
+    client.force_login(world.bob)
+    response = client.get(reverse("org:unit_detail", args=[world.a1.pk]))
+    assert [m.full_name for m in response.context["officers"]] == ["Nguyễn Văn An"]
+    assert response.context["figures"].members == 2
+    trail = [(u.code, visible) for u, visible in response.context["trail"]]
+    assert trail == [("TLD", False), ("DLK", False), ("DLK-BMT", True)]
+
+
+def test_a_manager_edits_a_unit_and_bad_input_is_refused(client, world):
+    client.force_login(world.bob)
+    url = reverse("org:unit_edit", args=[world.a1.pk])
+    data = {"code": "BMT-001", "name": "Công đoàn Trường THCS Lê Lợi (mới)", "short_name": "",
+            "kind": "grassroots", "sub_kind": "", "address": "", "phone": "", "email": ""}
+    assert client.post(url, data).status_code == 302
+    assert Unit.objects.get(pk=world.a1.pk).name.endswith("(mới)")
+    response = client.post(url, {**data, "code": "có dấu", "name": "X"})
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert Unit.objects.get(pk=world.a1.pk).code == "BMT-001"
+
+
+def test_an_editor_cannot_edit_move_or_merge_units(client, world):
+    client.force_login(world.carol)
+    for name in ("org:unit_edit", "org:unit_move", "org:unit_merge"):
+        assert client.get(reverse(name, args=[world.a1.pk])).status_code == 403
+
+
+def test_a_manager_moves_a_unit_through_the_screen(client, world):
+    client.force_login(world.alice)
+    response = client.post(reverse("org:unit_move", args=[world.a1.pk]),
+                           {"new_parent": world.b.pk})
+    assert response.status_code == 302
+    assert Unit.objects.get(pk=world.a1.pk).path.startswith(world.b.path)
+
+
+def test_a_manager_cannot_move_a_unit_outside_their_subtree(client, world):
+    client.force_login(world.bob)
+    response = client.post(reverse("org:unit_move", args=[world.a1.pk]),
+                           {"new_parent": world.b.pk})
+    assert response.status_code == 200
+    assert "new_parent" in response.context["form"].errors
+    assert Unit.objects.get(pk=world.a1.pk).path.startswith(world.a.path)
+
+
+def test_a_manager_merges_two_units_through_the_screen(client, world):
+    client.force_login(world.bob)
+    response = client.post(reverse("org:unit_merge", args=[world.a2.pk]),
+                           {"target": world.a1.pk})
+    assert response.status_code == 302
+    a2 = Unit.objects.get(pk=world.a2.pk)
+    assert not a2.active and a2.merged_into_id == world.a1.pk
