@@ -18,11 +18,24 @@ def run_server(port: str) -> int:
     manage = [python, "-m", "chuyende.cli"]
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], check=True)
     bind = os.environ.get("BIND", "127.0.0.1")
-    web = subprocess.Popen([
-        python, "-m", "gunicorn", "chuyende.wsgi:application", "--bind", f"{bind}:{port}",
-        "--workers", os.environ.get("WEB_CONCURRENCY", "2"), "--threads", "4",
-        "--access-logfile", "-", "--graceful-timeout", "5",
-    ])
+    web = subprocess.Popen(
+        [
+            python,
+            "-m",
+            "gunicorn",
+            "chuyende.wsgi:application",
+            "--bind",
+            f"{bind}:{port}",
+            "--workers",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ]
+    )
     worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*"])
     procs = [web, worker]
 

@@ -7,8 +7,12 @@ from chuyende.core import views as core_views
 urlpatterns = [
     path("", include("chuyende.core.urls")),
     path("", include("chuyende.org.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
+    path("", include("chuyende.plans.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),

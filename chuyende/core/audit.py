@@ -28,8 +28,9 @@ def request_context(request):
         _client_ip.reset(token)
 
 
-def audit_record(*, actor, action, obj=None, unit=None, changes=None, object_type=None,
-                 object_repr=None):
+def audit_record(
+    *, actor, action, obj=None, unit=None, changes=None, object_type=None, object_repr=None
+):
     """Write one audit row. Call it inside the transaction of the write it records."""
     from .models import AuditEvent
 

@@ -23,8 +23,12 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("user name"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
@@ -33,8 +37,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     unit = models.ForeignKey(
-        "org.Unit", verbose_name=_("unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "org.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 

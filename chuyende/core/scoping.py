@@ -82,18 +82,38 @@ def forget_scope(user) -> None:
         del user._chuyende_scope
 
 
-def scope_q(user, action: str, *, path_lookup: str, owner_lookup: str | None = None,
-            member_sees_own_unit: bool = False) -> Q | None:
-    """A Q object restricting rows to the user's scope; None means no restriction (superuser)."""
+def _ancestors(paths, step=4):
+    return sorted({p[:i] for p in paths for i in range(step, len(p), step)})
+
+
+def scope_q(
+    user,
+    action: str,
+    *,
+    path_lookup: str,
+    owner_lookup: str | None = None,
+    member_sees_own_unit: bool = False,
+    sees_from_above: bool = False,
+) -> Q | None:
+    """A Q object restricting rows to the user's scope; None means no restriction (superuser).
+
+    `sees_from_above`: rows of the units above the user's scope are visible too when viewing
+    (a plan issued by the province is read by every union below it).
+    """
     scope = user_scope(user)
     if scope.superuser:
         return None
-    parts = [Q(**{f"{path_lookup}__startswith": p}) for p in scope.paths_for(action)]
+    paths = scope.paths_for(action)
+    parts = [Q(**{f"{path_lookup}__startswith": p}) for p in paths]
     if action == "view":
         if owner_lookup:
             parts.append(Q(**{owner_lookup: user}))
         if member_sees_own_unit:
             parts.extend(Q(**{path_lookup: p}) for p in scope.member_unit_paths)
+        if sees_from_above:
+            above = _ancestors([*paths, *scope.member_unit_paths]) + scope.member_unit_paths
+            if above:
+                parts.append(Q(**{f"{path_lookup}__in": above}))
     if not parts:
         return Q(pk__in=[])
     return reduce(or_, parts)
@@ -108,5 +128,6 @@ class ScopedQuerySet(models.QuerySet):
             path_lookup=model.scope_path,
             owner_lookup=getattr(model, "scope_owner", None),
             member_sees_own_unit=getattr(model, "scope_member_sees_own_unit", False),
+            sees_from_above=getattr(model, "scope_sees_from_above", False),
         )
         return self if condition is None else self.filter(condition)

@@ -79,7 +79,7 @@ def given_name(full_name: str) -> str:
     if not words:
         return ""
     first = words[0]
-    if first in {"Y", "Y"} and len(words) >= 3:
+    if first in {"Y"} and len(words) >= 3:
         return words[1]
     if first[:2].lower() == "h'" and len(first) > 2 and len(words) >= 2:
         return first[2:]

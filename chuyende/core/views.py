@@ -35,17 +35,25 @@ def audit_list(request):
     if action in AuditAction.values:
         events = events.filter(action=action)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {
-        "page": page, "action": action, "actions": AuditAction.choices,
-    })
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "action": action,
+            "actions": AuditAction.choices,
+        },
+    )
 
 
 @require_GET
 @never_cache
 def healthz(request):
-    return JsonResponse({
-        "status": "ok",
-        "database": connection.vendor,
-        "units": Unit.objects.count(),
-        "members": Member.objects.count(),
-    })
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": connection.vendor,
+            "units": Unit.objects.count(),
+            "members": Member.objects.count(),
+        }
+    )

@@ -19,8 +19,19 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "unit", "full_name", "gender", "date_of_birth", "ethnicity", "religion", "phone",
-            "email", "id_number", "card_number", "job_title", "union_position", "joined_on",
+            "unit",
+            "full_name",
+            "gender",
+            "date_of_birth",
+            "ethnicity",
+            "religion",
+            "phone",
+            "email",
+            "id_number",
+            "card_number",
+            "job_title",
+            "union_position",
+            "joined_on",
             "status",
         ]
         widgets = {"date_of_birth": DateInput(), "joined_on": DateInput()}
@@ -48,7 +59,8 @@ class MemberFilterForm(StyledFormMixin, forms.Form):
         label=_("Gender"), required=False, choices=[("", _("All"))] + list(Gender.choices)
     )
     ethnicity = forms.ChoiceField(
-        label=_("Ethnicity"), required=False,
+        label=_("Ethnicity"),
+        required=False,
         choices=[("", _("All")), ("minority", _("Ethnic minorities"))] + ETHNICITY_CHOICES,
     )
     status = forms.ChoiceField(
@@ -68,8 +80,13 @@ class UnitMoveForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, unit_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_parent"].queryset = unit_queryset.filter(
-            active=True, kind__in=[UnitKind.CONFEDERATION, UnitKind.PROVINCE, UnitKind.UPPER,
-                                   UnitKind.GRASSROOTS]
+            active=True,
+            kind__in=[
+                UnitKind.CONFEDERATION,
+                UnitKind.PROVINCE,
+                UnitKind.UPPER,
+                UnitKind.GRASSROOTS,
+            ],
         ).order_by("depth", "sort_key")
 
 

@@ -60,8 +60,12 @@ class Unit(MP_Node):
     )
     active = models.BooleanField(_("active"), default=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="absorbed_units",
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="absorbed_units",
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
@@ -114,6 +118,9 @@ class UnitEvent(models.Model):
         verbose_name = _("unit history event")
         verbose_name_plural = _("unit history")
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d} {self.kind} {self.unit_id}"
+
 
 class Member(models.Model):
     """A union member (đoàn viên) in a grassroots unit or a group below it."""
@@ -126,7 +133,10 @@ class Member(models.Model):
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members"
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="member",
     )
     full_name = models.CharField(_("full name"), max_length=120)
@@ -163,11 +173,16 @@ class Member(models.Model):
         ordering = ["sort_key", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="org_member_unique_id_number"
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="org_member_unique_id_number",
+                violation_error_message=_("Another member already has this citizen ID number."),
             ),
             models.UniqueConstraint(
-                fields=["card_number"], condition=~Q(card_number=""),
+                fields=["card_number"],
+                condition=~Q(card_number=""),
                 name="org_member_unique_card_number",
+                violation_error_message=_("Another member already has this union card number."),
             ),
         ]
         indexes = [
@@ -182,8 +197,10 @@ class Member(models.Model):
         errors = {}
         self.full_name = " ".join((self.full_name or "").split())
         if self.date_of_birth:
-            age = today.year - self.date_of_birth.year - (
-                (today.month, today.day) < (self.date_of_birth.month, self.date_of_birth.day)
+            age = (
+                today.year
+                - self.date_of_birth.year
+                - ((today.month, today.day) < (self.date_of_birth.month, self.date_of_birth.day))
             )
             if self.date_of_birth > today:
                 errors["date_of_birth"] = _("The date of birth cannot be in the future.")
@@ -196,6 +213,13 @@ class Member(models.Model):
                 errors["joined_on"] = _("The date joined cannot be in the future.")
             elif self.date_of_birth and self.joined_on <= self.date_of_birth:
                 errors["joined_on"] = _("The date joined must be after the date of birth.")
+        for field, message in (
+            ("id_number", _("Another member already has this citizen ID number.")),
+            ("card_number", _("Another member already has this union card number.")),
+        ):
+            value = getattr(self, field)
+            if value and Member.objects.filter(**{field: value}).exclude(pk=self.pk).exists():
+                errors[field] = message
         if self.unit_id and self.unit.kind not in MEMBER_UNIT_KINDS:
             errors["unit"] = _("Members belong to a grassroots union or a union section.")
         if errors:

@@ -33,24 +33,29 @@ def ancestors_by_path(paths) -> dict[str, Unit]:
     wanted = {a for p in paths for a in ancestor_paths(p)}
     if not wanted:
         return {}
-    return {u.path: u for u in Unit.objects.filter(path__in=wanted).only("id", "path", "name",
-                                                                        "short_name", "depth")}
+    return {
+        u.path: u
+        for u in Unit.objects.filter(path__in=wanted).only(
+            "id", "path", "name", "short_name", "depth"
+        )
+    }
 
 
 def breadcrumbs(*, unit: Unit, user) -> list[tuple[Unit, bool]]:
     """(ancestor, visible to the user) pairs from the root down to the unit's parent."""
     scope = user_scope(user)
     found = ancestors_by_path([unit.path])
-    return [
-        (found[p], scope.allows("view", p)) for p in ancestor_paths(unit.path) if p in found
-    ]
+    return [(found[p], scope.allows("view", p)) for p in ancestor_paths(unit.path) if p in found]
 
 
 def unit_search(*, user, query: str, limit: int = 50):
     """Units in scope whose name, short name or code contains the query, accents ignored."""
     folded = fold(query)
-    qs = Unit.objects.for_user(user).filter(search_name__contains=folded).order_by("depth",
-                                                                                  "sort_key")
+    qs = (
+        Unit.objects.for_user(user)
+        .filter(search_name__contains=folded)
+        .order_by("depth", "sort_key")
+    )
     units = list(qs[:limit])
     parents = ancestors_by_path([u.path for u in units])
     for u in units:
@@ -61,22 +66,28 @@ def unit_search(*, user, query: str, limit: int = 50):
 def children_with_counts(*, unit: Unit, user):
     """The unit's children in scope, each with its number of sub-units and active members."""
     children = list(
-        Unit.objects.for_user(user).filter(path__startswith=unit.path, depth=unit.depth + 1)
+        Unit.objects.for_user(user)
+        .filter(path__startswith=unit.path, depth=unit.depth + 1)
         .order_by("-active", "sort_key")
     )
     if not children:
         return children
     width = (unit.depth + 1) * STEP
     member_counts = dict(
-        Member.objects.filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth,
-                              status=MemberStatus.ACTIVE)
+        Member.objects.filter(
+            unit__path__startswith=unit.path, unit__depth__gt=unit.depth, status=MemberStatus.ACTIVE
+        )
         .annotate(prefix=Substr("unit__path", 1, width))
-        .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "n")
     )
     unit_counts = dict(
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, active=True)
         .annotate(prefix=Substr("path", 1, width))
-        .values("prefix").annotate(n=Count("id")).values_list("prefix", "n")
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "n")
     )
     for child in children:
         child.member_count = member_counts.get(child.path, 0)
@@ -101,16 +112,25 @@ class Figures:
 def figures_for(*, member_qs, unit_qs) -> Figures:
     """Counts of members by gender and ethnicity, and of units by kind (4 queries)."""
     active = member_qs.filter(status=MemberStatus.ACTIVE)
-    by_gender = dict(active.order_by().values("gender").annotate(n=Count("id"))
-                     .values_list("gender", "n"))
-    by_ethnicity = list(active.order_by().values("ethnicity").annotate(n=Count("id"))
-                        .order_by("-n", "ethnicity").values_list("ethnicity", "n"))
+    by_gender = dict(
+        active.order_by().values("gender").annotate(n=Count("id")).values_list("gender", "n")
+    )
+    by_ethnicity = list(
+        active.order_by()
+        .values("ethnicity")
+        .annotate(n=Count("id"))
+        .order_by("-n", "ethnicity")
+        .values_list("ethnicity", "n")
+    )
     officers = active.exclude(union_position="").count()
     kind_labels = dict(UnitKind.choices)
     units_by_kind = [
         (kind_labels.get(kind, kind), n)
-        for kind, n in unit_qs.filter(active=True).order_by().values("kind")
-        .annotate(n=Count("id")).values_list("kind", "n")
+        for kind, n in unit_qs.filter(active=True)
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
     ]
     order = {label: i for i, (_, label) in enumerate(UnitKind.choices)}
     units_by_kind.sort(key=lambda pair: order.get(pair[0], 99))
@@ -120,25 +140,26 @@ def figures_for(*, member_qs, unit_qs) -> Figures:
 
 
 def dashboard_figures(*, user) -> Figures:
-    return figures_for(member_qs=Member.objects.for_user(user),
-                       unit_qs=Unit.objects.for_user(user))
+    return figures_for(member_qs=Member.objects.for_user(user), unit_qs=Unit.objects.for_user(user))
 
 
 def unit_figures(*, unit: Unit) -> Figures:
     """Figures for the unit's whole subtree; the caller has checked the unit is in scope."""
-    return figures_for(member_qs=Member.objects.filter(unit__path__startswith=unit.path),
-                       unit_qs=Unit.objects.filter(path__startswith=unit.path))
+    return figures_for(
+        member_qs=Member.objects.filter(unit__path__startswith=unit.path),
+        unit_qs=Unit.objects.filter(path__startswith=unit.path),
+    )
 
 
 def unit_officers(*, unit: Unit):
     return list(
-        Member.objects.filter(unit=unit, status=MemberStatus.ACTIVE).exclude(union_position="")
+        Member.objects.filter(unit=unit, status=MemberStatus.ACTIVE)
+        .exclude(union_position="")
         .order_by("union_position", "sort_key")
     )
 
 
-def member_search(*, user, unit: Unit | None = None, gender="", ethnicity="", status="",
-                  query=""):
+def member_search(*, user, unit: Unit | None = None, gender="", ethnicity="", status="", query=""):
     """Members in scope matching the filters, in Vietnamese name order."""
     qs = Member.objects.for_user(user).select_related("unit")
     if unit is not None:

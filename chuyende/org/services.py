@@ -76,8 +76,9 @@ def unit_update(*, unit: Unit, acting_user, **fields) -> Unit:
         UnitEvent.objects.create(
             unit=unit, kind=UnitEventKind.UPDATED, actor=acting_user, details=changes
         )
-        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=unit, unit=unit,
-                     changes=changes)
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=unit, unit=unit, changes=changes
+        )
     return unit
 
 
@@ -102,8 +103,13 @@ def unit_move(*, unit: Unit, new_parent: Unit, acting_user) -> Unit:
         "old_path": old_path,
         "new_path": unit.path,
     }
-    UnitEvent.objects.create(unit=unit, kind=UnitEventKind.MOVED, actor=acting_user,
-                             other_unit=new_parent, details=details)
+    UnitEvent.objects.create(
+        unit=unit,
+        kind=UnitEventKind.MOVED,
+        actor=acting_user,
+        other_unit=new_parent,
+        details=details,
+    )
     audit_record(actor=acting_user, action=AuditAction.MOVE, obj=unit, unit=unit, changes=details)
     forget_scope(acting_user)
     return unit
@@ -136,20 +142,43 @@ def unit_merge(*, source: Unit, target: Unit, acting_user) -> Unit:
         "children_moved": [c.pk for c in children],
         "members_moved": moved_members,
     }
-    UnitEvent.objects.create(unit=source, kind=UnitEventKind.MERGED, actor=acting_user,
-                             other_unit=target, details=details)
-    UnitEvent.objects.create(unit=target, kind=UnitEventKind.ABSORBED, actor=acting_user,
-                             other_unit=source, details=details)
-    audit_record(actor=acting_user, action=AuditAction.MERGE, obj=source, unit=target,
-                 changes=details)
+    UnitEvent.objects.create(
+        unit=source,
+        kind=UnitEventKind.MERGED,
+        actor=acting_user,
+        other_unit=target,
+        details=details,
+    )
+    UnitEvent.objects.create(
+        unit=target,
+        kind=UnitEventKind.ABSORBED,
+        actor=acting_user,
+        other_unit=source,
+        details=details,
+    )
+    audit_record(
+        actor=acting_user, action=AuditAction.MERGE, obj=source, unit=target, changes=details
+    )
     return target
 
 
 # Members ---------------------------------------------------------------------------------------
 
 MEMBER_FIELDS = (
-    "unit", "full_name", "gender", "date_of_birth", "ethnicity", "religion", "phone", "email",
-    "id_number", "card_number", "job_title", "union_position", "joined_on", "status",
+    "unit",
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "ethnicity",
+    "religion",
+    "phone",
+    "email",
+    "id_number",
+    "card_number",
+    "job_title",
+    "union_position",
+    "joined_on",
+    "status",
 )
 
 
@@ -160,8 +189,13 @@ def member_create(*, acting_user, **fields) -> Member:
     member.refresh_derived()
     member.full_clean()
     member.save()
-    audit_record(actor=acting_user, action=AuditAction.CREATE, obj=member, unit=member.unit,
-                 changes=_diff({}, {k: getattr(member, k) for k in MEMBER_FIELDS}))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=member,
+        unit=member.unit,
+        changes=_diff({}, {k: getattr(member, k) for k in MEMBER_FIELDS}),
+    )
     return member
 
 
@@ -178,8 +212,13 @@ def member_update(*, member: Member, acting_user, **fields) -> Member:
     member.save()
     changes = _diff(old, fields)
     if changes:
-        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=member, unit=member.unit,
-                     changes=changes)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=member,
+            unit=member.unit,
+            changes=changes,
+        )
     return member
 
 
@@ -187,8 +226,13 @@ def member_update(*, member: Member, acting_user, **fields) -> Member:
 def member_reveal(*, member: Member, acting_user) -> dict:
     """Return the member's personal data in full and record who saw it."""
     _require(acting_user, "reveal", member.unit)
-    audit_record(actor=acting_user, action=AuditAction.REVEAL, obj=member, unit=member.unit,
-                 changes={"fields": list(Member.PERSONAL_FIELDS)})
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.REVEAL,
+        obj=member,
+        unit=member.unit,
+        changes={"fields": list(Member.PERSONAL_FIELDS)},
+    )
     return {name: getattr(member, name) for name in Member.PERSONAL_FIELDS}
 
 
@@ -202,7 +246,12 @@ def role_assign(*, user, unit: Unit, role: str, acting_user) -> RoleAssignment:
     _require(acting_user, "manage", unit)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
-        audit_record(actor=acting_user, action=AuditAction.CREATE, obj=assignment, unit=unit,
-                     changes={"user": user.get_username(), "role": role})
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=assignment,
+            unit=unit,
+            changes={"user": user.get_username(), "role": role},
+        )
     forget_scope(user)
     return assignment

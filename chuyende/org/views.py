@@ -52,8 +52,9 @@ def unit_detail(request, pk):
         "children": selectors.children_with_counts(unit=unit, user=request.user),
         "officers": selectors.unit_officers(unit=unit),
         "figures": selectors.unit_figures(unit=unit),
-        "events": list(UnitEvent.objects.filter(unit=unit).select_related("actor",
-                                                                          "other_unit")[:10]),
+        "events": list(
+            UnitEvent.objects.filter(unit=unit).select_related("actor", "other_unit")[:10]
+        ),
         "can_manage": scope.allows("manage", unit.path),
         "can_change": scope.allows("change", unit.path),
     }
@@ -66,8 +67,9 @@ def unit_edit(request, pk):
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(unit=Unit.objects.get(pk=unit.pk), acting_user=request.user,
-                                 **form.cleaned_data)
+            services.unit_update(
+                unit=Unit.objects.get(pk=unit.pk), acting_user=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -88,16 +90,18 @@ def _reorganise(request, pk, form_class, service, title):
         else:
             messages.success(request, _("Done. The unit's history keeps the change."))
             return redirect("org:unit_detail", pk=result.pk)
-    return render(request, "org/unit_reorganise.html", {"unit": unit, "form": form,
-                                                        "title": title})
+    return render(request, "org/unit_reorganise.html", {"unit": unit, "form": form, "title": title})
 
 
 @login_required
 def unit_move(request, pk):
     return _reorganise(
-        request, pk, UnitMoveForm,
+        request,
+        pk,
+        UnitMoveForm,
         lambda unit, form, user: services.unit_move(
-            unit=unit, new_parent=form.cleaned_data["new_parent"], acting_user=user),
+            unit=unit, new_parent=form.cleaned_data["new_parent"], acting_user=user
+        ),
         _("Move unit"),
     )
 
@@ -105,9 +109,12 @@ def unit_move(request, pk):
 @login_required
 def unit_merge(request, pk):
     return _reorganise(
-        request, pk, UnitMergeForm,
+        request,
+        pk,
+        UnitMergeForm,
         lambda unit, form, user: services.unit_merge(
-            source=unit, target=form.cleaned_data["target"], acting_user=user),
+            source=unit, target=form.cleaned_data["target"], acting_user=user
+        ),
         _("Merge unit"),
     )
 
@@ -120,13 +127,15 @@ def member_list(request):
     if filters.get("unit"):
         unit = _unit(request, filters["unit"])
     members = selectors.member_search(
-        user=request.user, unit=unit, gender=filters.get("gender", ""),
-        ethnicity=filters.get("ethnicity", ""), status=filters.get("status", ""),
+        user=request.user,
+        unit=unit,
+        gender=filters.get("gender", ""),
+        ethnicity=filters.get("ethnicity", ""),
+        status=filters.get("status", ""),
         query=filters.get("q", ""),
     )
     page = Paginator(members, settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "unit": unit,
-               "querystring": _without_page(request.GET)}
+    context = {"form": form, "page": page, "unit": unit, "querystring": _without_page(request.GET)}
     if request.htmx and request.htmx.target == "member-results":
         return render(request, "org/member_list.html#results", context)
     return render(request, "org/member_list.html", context)
@@ -140,8 +149,7 @@ def _without_page(params):
 
 @login_required
 def member_detail(request, pk):
-    member = get_object_or_404(Member.objects.for_user(request.user).select_related("unit"),
-                               pk=pk)
+    member = get_object_or_404(Member.objects.for_user(request.user).select_related("unit"), pk=pk)
     scope = user_scope(request.user)
     context = {
         "member": member,
@@ -156,16 +164,20 @@ def member_detail(request, pk):
 @login_required
 @require_POST
 def member_reveal(request, pk):
-    member = get_object_or_404(Member.objects.for_user(request.user).select_related("unit"),
-                               pk=pk)
+    member = get_object_or_404(Member.objects.for_user(request.user).select_related("unit"), pk=pk)
     personal = services.member_reveal(member=member, acting_user=request.user)
     context = {"member": member, "personal": personal, "revealed": True}
     if request.htmx:
         return render(request, "org/member_detail.html#personal", context)
-    return render(request, "org/member_detail.html", {
-        **context, "trail": selectors.breadcrumbs(unit=member.unit, user=request.user),
-        "can_change": user_scope(request.user).allows("change", member.unit.path),
-    })
+    return render(
+        request,
+        "org/member_detail.html",
+        {
+            **context,
+            "trail": selectors.breadcrumbs(unit=member.unit, user=request.user),
+            "can_change": user_scope(request.user).allows("change", member.unit.path),
+        },
+    )
 
 
 @login_required
@@ -175,15 +187,21 @@ def member_edit(request, pk=None):
         member = get_object_or_404(Member.objects.for_user(request.user, "change"), pk=pk)
     elif not Unit.objects.for_user(request.user, "change").exists():
         raise PermissionDenied
-    form = MemberForm(request.POST or None, instance=member,
-                      unit_queryset=Unit.objects.for_user(request.user, "change"))
+    form = MemberForm(
+        request.POST or None,
+        instance=member,
+        unit_queryset=Unit.objects.for_user(request.user, "change"),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             if member is None:
                 member = services.member_create(acting_user=request.user, **form.cleaned_data)
             else:
-                member = services.member_update(member=Member.objects.get(pk=member.pk),
-                                                acting_user=request.user, **form.cleaned_data)
+                member = services.member_update(
+                    member=Member.objects.get(pk=member.pk),
+                    acting_user=request.user,
+                    **form.cleaned_data,
+                )
         except ValidationError as error:
             apply_errors(form, error)
         else:

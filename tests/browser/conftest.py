@@ -33,8 +33,13 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
         "headless": True,
         "args": [
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
         ],
     }
 

@@ -12,8 +12,12 @@ def test_healthz_reports_database_and_counts(client, world):
     response = client.get("/healthz")
     assert response.status_code == 200
     data = response.json()
-    assert data == {"status": "ok", "database": "sqlite" if data["database"] == "sqlite"
-                    else "postgresql", "units": 7, "members": 4}
+    assert data == {
+        "status": "ok",
+        "database": "sqlite" if data["database"] == "sqlite" else "postgresql",
+        "units": 7,
+        "members": 4,
+    }
 
 
 def test_dashboard_counts_only_the_users_scope(client, world):
@@ -86,5 +90,7 @@ def test_dates_and_numbers_print_the_vietnamese_way(client, world):
 
     with translation.override("vi"):
         assert formats.date_format(world.an.date_of_birth, "SHORT_DATE_FORMAT") == "02/03/1985"
-        assert formats.number_format(1234.5, decimal_pos=1, use_l10n=True,
-                                     force_grouping=True) == "1.234,5"
+        assert (
+            formats.number_format(1234.5, decimal_pos=1, use_l10n=True, force_grouping=True)
+            == "1.234,5"
+        )

@@ -22,10 +22,20 @@ def test_fold_drops_accents_case_and_extra_spaces(text, folded):
 
 
 def test_sort_orders_by_given_name_then_full_name():
-    names = ["Trần Văn Bình", "Nguyễn Thị An", "Lê Văn An", "Phạm Thị Ánh", "Hoàng Văn Đức",
-             "Đỗ Thị Dung"]
+    names = [
+        "Trần Văn Bình",
+        "Nguyễn Thị An",
+        "Lê Văn An",
+        "Phạm Thị Ánh",
+        "Hoàng Văn Đức",
+        "Đỗ Thị Dung",
+    ]
     assert sorted(names, key=sort_key) == [
-        "Lê Văn An", "Nguyễn Thị An", "Phạm Thị Ánh", "Trần Văn Bình", "Đỗ Thị Dung",
+        "Lê Văn An",
+        "Nguyễn Thị An",
+        "Phạm Thị Ánh",
+        "Trần Văn Bình",
+        "Đỗ Thị Dung",
         "Hoàng Văn Đức",
     ]
 
@@ -50,8 +60,14 @@ def test_sort_key_is_digits_only_so_every_collation_agrees():
 
 @pytest.mark.parametrize(
     ("full_name", "given"),
-    [("Nguyễn Thị Hồng Nhung", "Nhung"), ("Y Khu Niê", "Khu"), ("H'Nga Byă", "Nga"),
-     ("H’Yên Êban", "Yên"), ("Ksor H'Bia", "H'Bia"), ("An", "An")],
+    [
+        ("Nguyễn Thị Hồng Nhung", "Nhung"),
+        ("Y Khu Niê", "Khu"),
+        ("H'Nga Byă", "Nga"),
+        ("H’Yên Êban", "Yên"),
+        ("Ksor H'Bia", "H'Bia"),
+        ("An", "An"),
+    ],
 )
 def test_given_name_knows_kinh_and_ede_name_order(full_name, given):
     from chuyende.core.text import given_name

@@ -44,8 +44,9 @@ def test_merging_moves_members_and_children_and_closes_the_source(world):
         Unit.objects.get(pk=world.a2.pk),
         instance=Unit(code="T1", name="Tổ công đoàn Khoa Nội", kind="section"),
     )
-    services.unit_merge(source=Unit.objects.get(pk=world.a2.pk), target=world.a1,
-                        acting_user=world.bob)
+    services.unit_merge(
+        source=Unit.objects.get(pk=world.a2.pk), target=world.a1, acting_user=world.bob
+    )
     a2 = Unit.objects.get(pk=world.a2.pk)
     assert not a2.active and a2.merged_into_id == world.a1.pk
     assert world.hnga.__class__.objects.get(pk=world.hnga.pk).unit_id == world.a1.pk
@@ -77,13 +78,19 @@ def test_a_failed_merge_leaves_nothing_half_done(world, monkeypatch):
 def test_a_closed_unit_cannot_be_merged_again(world):
     services.unit_merge(source=world.a2, target=world.a1, acting_user=world.bob)
     with pytest.raises(ValidationError):
-        services.unit_merge(source=Unit.objects.get(pk=world.a2.pk), target=world.a1,
-                            acting_user=world.bob)
+        services.unit_merge(
+            source=Unit.objects.get(pk=world.a2.pk), target=world.a1, acting_user=world.bob
+        )
 
 
 def test_creating_a_unit_writes_history_and_audit(world):
-    unit = services.unit_create(parent=world.a, acting_user=world.bob, code="BMT-003",
-                                name="Công đoàn Trường Tiểu học Nguyễn Du", kind="grassroots")
+    unit = services.unit_create(
+        parent=world.a,
+        acting_user=world.bob,
+        code="BMT-003",
+        name="Công đoàn Trường Tiểu học Nguyễn Du",
+        kind="grassroots",
+    )
     assert Unit.objects.get_parent(unit).pk == world.a.pk
     assert unit.search_name.startswith("cong doan truong tieu hoc nguyen du")
     assert UnitEvent.objects.filter(unit=unit, kind="created").exists()

@@ -32,8 +32,12 @@ def test_unit_search_ignores_accents_and_shows_the_trail(client, world):
 
 def test_unit_search_answers_htmx_with_the_results_only(client, world):
     client.force_login(world.alice)
-    response = client.get(reverse("org:unit_tree"), {"q": "le loi"}, HTTP_HX_REQUEST="true",
-                          HTTP_HX_TARGET="unit-tree-body")
+    response = client.get(
+        reverse("org:unit_tree"),
+        {"q": "le loi"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="unit-tree-body",
+    )
     body = response.content.decode()
     assert "<html" not in body and "Công đoàn Trường THCS Lê Lợi" in body
 
@@ -50,8 +54,16 @@ def test_unit_page_shows_children_officers_and_figures(client, world):
 def test_a_manager_edits_a_unit_and_bad_input_is_refused(client, world):
     client.force_login(world.bob)
     url = reverse("org:unit_edit", args=[world.a1.pk])
-    data = {"code": "BMT-001", "name": "Công đoàn Trường THCS Lê Lợi (mới)", "short_name": "",
-            "kind": "grassroots", "sub_kind": "", "address": "", "phone": "", "email": ""}
+    data = {
+        "code": "BMT-001",
+        "name": "Công đoàn Trường THCS Lê Lợi (mới)",
+        "short_name": "",
+        "kind": "grassroots",
+        "sub_kind": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+    }
     assert client.post(url, data).status_code == 302
     assert Unit.objects.get(pk=world.a1.pk).name.endswith("(mới)")
     response = client.post(url, {**data, "code": "có dấu", "name": "X"})
@@ -67,16 +79,14 @@ def test_an_editor_cannot_edit_move_or_merge_units(client, world):
 
 def test_a_manager_moves_a_unit_through_the_screen(client, world):
     client.force_login(world.alice)
-    response = client.post(reverse("org:unit_move", args=[world.a1.pk]),
-                           {"new_parent": world.b.pk})
+    response = client.post(reverse("org:unit_move", args=[world.a1.pk]), {"new_parent": world.b.pk})
     assert response.status_code == 302
     assert Unit.objects.get(pk=world.a1.pk).path.startswith(world.b.path)
 
 
 def test_a_manager_cannot_move_a_unit_outside_their_subtree(client, world):
     client.force_login(world.bob)
-    response = client.post(reverse("org:unit_move", args=[world.a1.pk]),
-                           {"new_parent": world.b.pk})
+    response = client.post(reverse("org:unit_move", args=[world.a1.pk]), {"new_parent": world.b.pk})
     assert response.status_code == 200
     assert "new_parent" in response.context["form"].errors
     assert Unit.objects.get(pk=world.a1.pk).path.startswith(world.a.path)
@@ -84,8 +94,7 @@ def test_a_manager_cannot_move_a_unit_outside_their_subtree(client, world):
 
 def test_a_manager_merges_two_units_through_the_screen(client, world):
     client.force_login(world.bob)
-    response = client.post(reverse("org:unit_merge", args=[world.a2.pk]),
-                           {"target": world.a1.pk})
+    response = client.post(reverse("org:unit_merge", args=[world.a2.pk]), {"target": world.a1.pk})
     assert response.status_code == 302
     a2 = Unit.objects.get(pk=world.a2.pk)
     assert not a2.active and a2.merged_into_id == world.a1.pk

@@ -1,0 +1,43 @@
+"""`make bench`: every benchmark in this folder, on a fresh database with the Đắk Lắk demo.
+
+SCALE=province (default: the demo as it is, ~1,800 grassroots unions, ~80,000 members) or
+SCALE=national (not yet available: see benchmarks/README.md). BENCH=name[,name] runs a subset.
+Results go to benchmarks/results/<name>.json (format: the project's benchmark spec).
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--scale", default=os.environ.get("SCALE", "province"))
+    parser.add_argument("--only", default=os.environ.get("BENCH", ""))
+    args = parser.parse_args()
+    if args.scale != "province":
+        print(f"SCALE={args.scale}: only 'province' is implemented so far", file=sys.stderr)
+        return 2
+    if not os.environ.get("DATABASE_URL"):
+        os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="chuyende-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuyende.settings_test")
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+    from . import pages
+
+    benches = {"pages": pages.run}
+    wanted = [b for b in args.only.split(",") if b] or list(benches)
+    for name in wanted:
+        if name not in benches:
+            print(f"unknown benchmark {name!r}; known: {', '.join(benches)}", file=sys.stderr)
+            return 2
+    for name in wanted:
+        benches[name](scale=args.scale)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

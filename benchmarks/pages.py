@@ -1,0 +1,136 @@
+"""Server time of the main pages on the province demo, for the provincial manager `tinh`.
+
+Each page is rendered in-process through Django's test client (middleware, scoping, queries,
+templates; no network). The baseline is the bare SQL the page cannot do without, run on the
+same connection in the same run: it shows how much of the time is the database's.
+"""
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from chuyende.demo.builder import build_demo
+from chuyende.org.models import Member, Unit
+
+from .common import duration_metric, timed, write
+
+REPEAT = 20
+TARGET_MS = 200
+
+
+def _raw(sql, params=()):
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    return run
+
+
+def run(*, scale: str):
+    call_command("migrate", verbosity=0)
+    build_demo(scale=1.0)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="tinh")
+    client = Client()
+    client.force_login(user)
+    province = Unit.objects.get(code="DLK")
+    city = Unit.objects.get(code="DLK-BMT")
+    prefix = province.path + "%"
+    plan_url = None
+    from chuyende.plans.models import Plan
+
+    plan = Plan.objects.filter(unit=province).first()
+    if plan is not None:
+        plan_url = f"/plans/{plan.pk}/board/"
+
+    pages = [
+        (
+            "member_list_ms",
+            "/members/",
+            _raw(
+                "select m.id, m.full_name, u.name from org_member m join org_unit u on u.id = m.unit_id"
+                " where u.path like %s order by m.sort_key, m.id limit 50",
+                [prefix],
+            ),
+            "SQL: first page of 50 members",
+        ),
+        (
+            "member_search_ms",
+            "/members/?q=nguyen+thi",
+            _raw(
+                "select m.id from org_member m join org_unit u on u.id = m.unit_id where u.path like %s"
+                " and m.search_name like %s order by m.sort_key, m.id limit 50",
+                [prefix, "%nguyen thi%"],
+            ),
+            "SQL: first 50 matches",
+        ),
+        (
+            "unit_page_city_ms",
+            f"/units/{city.pk}/",
+            _raw(
+                "select count(*) from org_member m join org_unit u on u.id = m.unit_id"
+                " where u.path like %s",
+                [city.path + "%"],
+            ),
+            "SQL: member count of the subtree",
+        ),
+        (
+            "unit_page_province_ms",
+            f"/units/{province.pk}/",
+            _raw(
+                "select count(*) from org_member m join org_unit u on u.id = m.unit_id"
+                " where u.path like %s",
+                [prefix],
+            ),
+            "SQL: member count of the subtree",
+        ),
+        (
+            "dashboard_ms",
+            "/",
+            _raw(
+                "select gender, count(*) from org_member m join org_unit u on u.id = m.unit_id"
+                " where u.path like %s group by gender",
+                [prefix],
+            ),
+            "SQL: members by gender",
+        ),
+    ]
+    if plan_url:
+        pages.append(
+            (
+                "plan_board_province_ms",
+                plan_url,
+                _raw(
+                    "select a.task_id, a.status, count(*) from plans_assignment a join plans_task t"
+                    " on t.id = a.task_id where t.plan_id = %s group by a.task_id, a.status",
+                    [plan.pk],
+                ),
+                "SQL: assignment counts by task and status",
+            )
+        )
+
+    metrics, checks = [], []
+    for metric, url, baseline, what in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url).status_code
+        checks.append(
+            {
+                "check": f"{url} answers 200",
+                "passed": status == 200,
+                "detail": f"{status}, {len(ctx.captured_queries)} queries",
+            }
+        )
+        samples = timed(lambda url=url: client.get(url), REPEAT)
+        base = timed(baseline, REPEAT)
+        metrics.append(duration_metric(metric, samples, base, what, TARGET_MS))
+    checks.append(
+        {
+            "check": "demo size",
+            "passed": Member.objects.count() > 70_000,
+            "detail": f"{Unit.objects.count()} units, {Member.objects.count()} members",
+        }
+    )
+    return write("pages", scale, metrics, checks)

@@ -1,0 +1,136 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chuyende.core.forms import StyledFormMixin
+from chuyende.org.choices import UnitKind
+from chuyende.org.forms import DateInput
+from chuyende.org.models import Unit
+
+from .choices import AssignmentStatus
+from .models import Plan
+
+ACCEPTED = ".txt,.docx,.pdf"
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class PlanUploadForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Plan document (.txt, .docx or .pdf)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class PlanForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = [
+            "unit",
+            "kind",
+            "number",
+            "issuer",
+            "issuer_parent",
+            "place",
+            "issued_on",
+            "title",
+            "status",
+        ]
+        widgets = {"issued_on": DateInput(), "title": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, unit_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            unit_queryset.filter(active=True)
+            .exclude(kind__in=[UnitKind.SECTION])
+            .order_by("depth", "sort_key")
+        )
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as one entry per line."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class TaskForm(StyledFormMixin, forms.Form):
+    ref = forms.CharField(label=_("Reference"), max_length=20)
+    title = forms.CharField(label=_("Title"), widget=forms.Textarea(attrs={"rows": 2}))
+    audiences = LinesField(label=_("Audiences (one per line)"), required=False)
+    time = forms.CharField(label=_("Time"), max_length=120, required=False)
+    due = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    form = forms.CharField(label=_("Form"), required=False)
+    responsible = LinesField(label=_("Responsible (one per line)"), required=False)
+    details = LinesField(label=_("Details (one per line)"), required=False)
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=0, can_delete=True)
+
+
+class AssignForm(StyledFormMixin, forms.Form):
+    LEVELS = [
+        ("upper", _("All upper-level unions below")),
+        ("grassroots", _("All grassroots unions below")),
+        ("chosen", _("Only the units chosen below")),
+    ]
+    target = forms.ChoiceField(
+        label=_("Hand the task to"), choices=LEVELS, widget=forms.RadioSelect, initial="upper"
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Units"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
+    instructions = forms.CharField(
+        label=_("Instructions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, unit_queryset, levels=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = unit_queryset
+        if not levels:
+            self.fields["target"].choices = [("chosen", self.LEVELS[2][1])]
+            self.fields["target"].initial = "chosen"
+        for name in ("target", "units"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target") == "chosen" and not data.get("units"):
+            self.add_error("units", _("Choose at least one unit."))
+        return data
+
+
+class AssignmentUpdateForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=AssignmentStatus.choices)
+    progress_note = forms.CharField(label=_("Progress note"), max_length=500, required=False)
+
+
+class EvidenceForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload and upload.size > MAX_UPLOAD:
+            self.add_error("file", _("The file is larger than 10 MB."))
+        if not upload and not data.get("link"):
+            raise forms.ValidationError(_("Attach a file or give a link."))
+        return data

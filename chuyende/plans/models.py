@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.text import fold
+
+from .choices import AssignmentStatus, PlanStatus
+
+
+class Plan(models.Model):
+    """A plan document (kế hoạch) and the work it drives."""
+
+    scope_path = "unit__path"
+    scope_sees_from_above = True
+
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("issuing unit"), on_delete=models.PROTECT, related_name="plans"
+    )
+    kind = models.CharField(_("document type"), max_length=60, default="KẾ HOẠCH")
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer as printed"), max_length=255, blank=True)
+    issuer_parent = models.CharField(_("superior body as printed"), max_length=255, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    issued_on = models.DateField(_("date issued"), null=True, blank=True)
+    title = models.TextField(_("title"))
+    references = models.JSONField(_("documents cited"), default=list, blank=True)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    reporting = models.JSONField(_("reporting duties"), default=list, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)
+    signer = models.JSONField(_("signer"), default=dict, blank=True)
+    source_text = models.TextField(_("original text"), blank=True)
+    source_file = models.FileField(_("original file"), upload_to="plans/%Y/", blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
+    )
+    number_key = models.CharField(max_length=60, editable=False, db_index=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self):
+        return f"{self.number} — {self.title[:80]}" if self.number else self.title[:100]
+
+    def refresh_derived(self):
+        self.number_key = fold(self.number).replace(" ", "")
+
+
+class Task(models.Model):
+    """An actionable task of a plan (a numbered item of its content or a unit's duties)."""
+
+    scope_path = "plan__unit__path"
+    scope_sees_from_above = True
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveIntegerField(default=0)
+    ref = models.CharField(_("reference"), max_length=20)
+    title = models.TextField(_("title"))
+    audiences = models.JSONField(_("audiences"), default=list, blank=True)
+    time_text = models.CharField(_("time"), max_length=120, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    form = models.TextField(_("form"), blank=True)
+    responsible = models.JSONField(_("responsible"), default=list, blank=True)
+    details = models.JSONField(_("details"), default=list, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "position", "id"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "ref"], name="plans_task_unique_ref"),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}. {self.title[:80]}"
+
+
+class Occasion(models.Model):
+    """A dated anniversary a plan ties its activities to (28/7, 22/11 in the seed)."""
+
+    scope_path = "plan__unit__path"
+    scope_sees_from_above = True
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="occasions")
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=255)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("occasion")
+        verbose_name_plural = _("occasions")
+
+    def __str__(self):
+        return self.name
+
+
+class Assignment(models.Model):
+    """A task handed to a unit; an upper-level union may pass it further down."""
+
+    scope_path = "unit__path"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.NOT_STARTED,
+    )
+    progress_note = models.CharField(_("progress note"), max_length=500, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["task", "unit__path"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="plans_assignment_unique_unit"),
+        ]
+        indexes = [models.Index(fields=["task", "status"], name="plans_assignment_task_status")]
+
+    def __str__(self):
+        return f"{self.task.ref} → {self.unit}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status != AssignmentStatus.DONE
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+    @property
+    def board_status(self) -> str:
+        return "overdue" if self.is_overdue else self.status
+
+
+def overdue_q(today=None) -> Q:
+    today = today or timezone.localdate()
+    return Q(due_on__lt=today) & ~Q(status=AssignmentStatus.DONE)
+
+
+class Evidence(models.Model):
+    """A file or a link showing the work done for an assignment."""
+
+    scope_path = "assignment__unit__path"
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-added_at"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(link=""), name="plans_evidence_file_or_link"
+            ),
+        ]
+
+    def __str__(self):
+        return self.note or self.link or self.file.name

@@ -1,0 +1,259 @@
+"""Writes on plans, tasks and assignments. Each is atomic and writes its own audit row."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chuyende.core.audit import audit_record
+from chuyende.core.models import AuditAction
+from chuyende.core.scoping import user_scope
+from chuyende.core.text import nfc
+from chuyende.org.models import Unit
+
+from .choices import AssignmentStatus
+from .models import Assignment, Evidence, Occasion, Plan, Task
+
+
+def _require(user, action, unit):
+    if not user_scope(user).allows(action, unit.path):
+        raise PermissionDenied(_("You do not have permission to do this in this unit."))
+
+
+def _date(value):
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _texts(values):
+    return [nfc(str(v)).strip() for v in (values or []) if str(v).strip()]
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    unit: Unit,
+    acting_user,
+    fields: dict,
+    tasks: list[dict],
+    occasions: list[dict],
+    source_text: str = "",
+    source_file=None,
+) -> Plan:
+    """Save a plan with its tasks and occasions in one transaction (nothing half-saved)."""
+    _require(acting_user, "change", unit)
+    plan = Plan(unit=unit, created_by=acting_user, source_text=source_text, **fields)
+    if source_file is not None:
+        plan.source_file = source_file
+    plan.refresh_derived()
+    plan.full_clean(exclude=["source_file"])
+    plan.save()
+    _replace_tasks(plan, tasks)
+    Occasion.objects.bulk_create(
+        Occasion(plan=plan, date=_date(o.get("date")), name=nfc(o.get("name", ""))[:255])
+        for o in occasions
+        if _date(o.get("date")) and o.get("name")
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=plan,
+        unit=unit,
+        changes={"number": plan.number, "tasks": len(tasks)},
+    )
+    return plan
+
+
+def _replace_tasks(plan, tasks):
+    seen = set()
+    rows = []
+    for position, task in enumerate(tasks):
+        ref = (task.get("ref") or str(position + 1)).strip()[:20]
+        if ref in seen:
+            raise ValidationError(
+                {"tasks": _("Two tasks have the same reference %(ref)s.") % {"ref": ref}}
+            )
+        seen.add(ref)
+        title = nfc(task.get("title") or "").strip()
+        if not title:
+            raise ValidationError({"tasks": _("Task %(ref)s has no title.") % {"ref": ref}})
+        rows.append(
+            Task(
+                plan=plan,
+                position=position,
+                ref=ref,
+                title=title,
+                audiences=_texts(task.get("audiences")),
+                time_text=(task.get("time") or "")[:120],
+                due_on=_date(task.get("due")),
+                form=task.get("form") or "",
+                responsible=_texts(task.get("responsible")),
+                details=_texts(task.get("details")),
+            )
+        )
+    Task.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, acting_user, fields: dict) -> Plan:
+    _require(acting_user, "change", plan.unit)
+    changes = {}
+    for key, value in fields.items():
+        if getattr(plan, key) != value:
+            old = getattr(plan, key)
+            changes[key] = {
+                "from": str(old) if old is not None else None,
+                "to": str(value) if value is not None else None,
+            }
+            setattr(plan, key, value)
+    plan.refresh_derived()
+    plan.full_clean(exclude=["source_file"])
+    plan.save()
+    if changes:
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=plan, unit=plan.unit, changes=changes
+        )
+    return plan
+
+
+@transaction.atomic
+def task_update(*, task: Task, acting_user, fields: dict) -> Task:
+    _require(acting_user, "change", task.plan.unit)
+    changes = {
+        k: {"from": str(getattr(task, k)), "to": str(v)}
+        for k, v in fields.items()
+        if getattr(task, k) != v
+    }
+    for key, value in fields.items():
+        setattr(task, key, value)
+    task.full_clean()
+    task.save()
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=task,
+            unit=task.plan.unit,
+            changes=changes,
+        )
+    return task
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    task: Task,
+    units,
+    acting_user,
+    due_on=None,
+    instructions="",
+    parent: Assignment | None = None,
+) -> list[Assignment]:
+    """Hand a task to units. From the issuing unit (parent None) to units in its subtree; from
+    an assignment (parent) to units below the assignee. Units already assigned are skipped."""
+    source = parent.unit if parent is not None else task.plan.unit
+    _require(acting_user, "change", source)
+    units = list(units)
+    outside = [u.name for u in units if not u.path.startswith(source.path) or u.pk == source.pk]
+    if outside:
+        raise ValidationError(
+            _("These units are not below %(unit)s: %(names)s")
+            % {"unit": source.name, "names": ", ".join(outside[:5])}
+        )
+    if parent is not None and due_on and parent.due_on and due_on > parent.due_on:
+        raise ValidationError(
+            {
+                "due_on": _(
+                    "The due date cannot be later than the date set by the upper level (%(date)s)."
+                )
+                % {"date": parent.due_on.strftime("%d/%m/%Y")}
+            }
+        )
+    existing = set(
+        Assignment.objects.filter(task=task, unit__in=units).values_list("unit_id", flat=True)
+    )
+    rows = [
+        Assignment(
+            task=task,
+            unit=u,
+            parent=parent,
+            due_on=due_on or task.due_on,
+            instructions=instructions,
+            assigned_by=acting_user,
+        )
+        for u in units
+        if u.pk not in existing
+    ]
+    created = Assignment.objects.bulk_create(rows)
+    if created:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=task,
+            unit=source,
+            object_repr=f"{task.ref} → {len(created)}",
+            changes={
+                "assigned_units": [a.unit_id for a in created][:500],
+                "count": len(created),
+                "parent": parent.pk if parent else None,
+            },
+        )
+    return created
+
+
+@transaction.atomic
+def assignment_update(
+    *, assignment: Assignment, acting_user, status: str, progress_note: str = ""
+) -> Assignment:
+    _require(acting_user, "change", assignment.unit)
+    if status not in AssignmentStatus.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    old = {"status": assignment.status, "progress_note": assignment.progress_note}
+    assignment.status = status
+    assignment.progress_note = progress_note.strip()[:500]
+    if status == AssignmentStatus.DONE and assignment.completed_on is None:
+        assignment.completed_on = timezone.localdate()
+    elif status != AssignmentStatus.DONE:
+        assignment.completed_on = None
+    assignment.save(update_fields=["status", "progress_note", "completed_on", "updated_at"])
+    new = {"status": assignment.status, "progress_note": assignment.progress_note}
+    changes = {k: {"from": old[k], "to": new[k]} for k in new if old[k] != new[k]}
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=assignment,
+            unit=assignment.unit,
+            changes=changes,
+        )
+    return assignment
+
+
+@transaction.atomic
+def evidence_add(*, assignment: Assignment, acting_user, file=None, link="", note="") -> Evidence:
+    _require(acting_user, "change", assignment.unit)
+    if not file and not link:
+        raise ValidationError(_("Attach a file or give a link."))
+    evidence = Evidence(
+        assignment=assignment, link=link or "", note=note or "", added_by=acting_user
+    )
+    if file:
+        evidence.file = file
+    evidence.full_clean(exclude=["file"])
+    evidence.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=evidence,
+        unit=assignment.unit,
+        object_repr=f"{assignment} — {note or link or getattr(file, 'name', '')}"[:255],
+    )
+    return evidence
