@@ -1,5 +1,8 @@
 # chuyende — two commands for a new user: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
+# The first Python 3.11+ that actually runs (pyenv shims may exist for versions not installed).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && { echo $$p; break; }; \
+	done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -8,7 +11,7 @@ PORT ?= 8000
 .PHONY: run test test-fast bench lint messages demo clean
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required: install it and retry."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.humanize",
+    "django.forms",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "chuyende.urls"
 WSGI_APPLICATION = "chuyende.wsgi.application"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

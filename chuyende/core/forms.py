@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 
 class StyledFormMixin:
-    template_name_div = "core/_form_fields.html"
+    template_name = "core/_form_fields.html"
 
     """Bootstrap classes on every widget; Django adds aria-invalid and aria-describedby."""
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
@@ -24,6 +25,21 @@ class PlanUploadForm(StyledFormMixin, forms.Form):
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
         return upload
+
+
+def issuing_units(unit_queryset):
+    """Units that issue plans: the federation levels, its departments and agencies, and a
+    grassroots union only where it is the top of the user's scope (the list stays short)."""
+    levels = [
+        UnitKind.CONFEDERATION,
+        UnitKind.PROVINCE,
+        UnitKind.UPPER,
+        UnitKind.DEPARTMENT,
+        UnitKind.AFFILIATE,
+    ]
+    qs = unit_queryset.filter(active=True)
+    top = qs.order_by("depth").values_list("depth", flat=True).first()
+    return qs.filter(Q(kind__in=levels) | Q(depth=top)).order_by("depth", "sort_key")
 
 
 class PlanForm(StyledFormMixin, forms.ModelForm):

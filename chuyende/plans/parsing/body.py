@@ -154,7 +154,7 @@ def build_sections(blocks: list[Block]) -> tuple[list[Block], list[Node]]:
     preamble: list[Block] = []
     sections: list[Node] = []
     stack: list[Node] = []
-    last_index = len(blocks) - 1
+    last_structured = max((i for i, b in enumerate(blocks) if b.kind != "para"), default=-1)
     for index, block in enumerate(blocks):
         is_section = (
             block.kind == "roman"
@@ -171,7 +171,7 @@ def build_sections(blocks: list[Block]) -> tuple[list[Block], list[Node]]:
             continue
         if block.kind == "bare":
             block = Block("para", None, block.text)
-        _attach(stack, block, arabic, _is_closing(blocks, index, last_index))
+        _attach(stack, block, arabic, index > last_structured and _is_closing(block))
     return preamble, sections
 
 
@@ -181,11 +181,9 @@ def _arabic_sections(blocks: list[Block]) -> bool:
     return len(headed) >= 2
 
 
-def _is_closing(blocks: list[Block], index: int, last_index: int) -> bool:
-    block = blocks[index]
+def _is_closing(block: Block) -> bool:
+    """The closing paragraph after the last item ('Trên đây là…', '…hướng dẫn./.')."""
     if block.kind != "para":
-        return False
-    if any(b.kind != "para" for b in blocks[index + 1 :]):
         return False
     skel = key(block.text)
     if block.text.rstrip().endswith("/.") or skel.startswith(_CLOSING_STARTS):

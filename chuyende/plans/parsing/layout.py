@@ -84,7 +84,7 @@ def find_kind(lines: list[str]) -> tuple[int, str, str] | None:
         stripped = fold_spaces(line)
         if not stripped:
             continue
-        if ROMAN_RE.match(stripped) and ROMAN_RE.match(stripped).group(1) in ROMAN:
+        if is_section_line(stripped):
             return None  # the body began without a document type
         skel = skeleton(stripped)
         for kind in KINDS:

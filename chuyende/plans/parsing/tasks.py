@@ -159,7 +159,7 @@ _LABELS = {
     "responsible": ("DON VI THUC HIEN", "DON VI CHU TRI", "CHU TRI", "PHU TRACH"),
 }
 _REPORT_RE = re.compile(r"BAO\s+CAO(?!\s+VIEN)")
-_VIA_RE = re.compile(r"[^.;]*?\s(?:GUI\s+)?VE\s+(?=\S)")
+_VIA_RE = re.compile(r"[^.;]{0,160}?\s(?:GUI\s+)?VE\s+(?=\S)")
 _PERIODIC_RE = re.compile(r"\s*,?\s*DINH\s+KY\s+")
 _TO_STOP_RE = re.compile(
     r"\s*[(,;.:]|\s+(?:TRUOC|THEO|QUA|DINH KY|DE|VAO|TRONG|HANG|KHI|SAU|BANG|CHAM NHAT|"
@@ -299,16 +299,23 @@ def _reporting(text: str, unit: str | None) -> list[dict]:
     skel = skeleton(text)
     duties = []
     for match in _REPORT_RE.finditer(skel):
+        # Each mention is read within a bounded window: long texts stay linear.
+        window, window_skel = (
+            text[match.start() : match.start() + 300],
+            skel[match.start() : match.start() + 300],
+        )
+        head = match.end() - match.start()
         found = None
-        via = _VIA_RE.match(skel, match.end())
+        via = _VIA_RE.match(window_skel, head)
         if via:
-            found = _target(text, skel, via.end(), direct=False)
+            found = _target(window, window_skel, via.end(), direct=False)
         if found is None:
-            found = _target(text, skel, match.end(), direct=True)
+            found = _target(window, window_skel, head, direct=True)
         if found is None:
             continue
         target, end = found
-        duties.append({"by": unit, "to": target, "frequency": _frequency(text, skel, end)})
+        frequency = _frequency(window, window_skel, end)
+        duties.append({"by": unit, "to": target, "frequency": frequency})
     return duties
 
 

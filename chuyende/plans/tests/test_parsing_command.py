@@ -16,6 +16,18 @@ SEED = ROOT / "chuyende" / "demo" / "data" / "ke-hoach-26-KH-LDLD-2024.txt"
 EXPECTED = Path(__file__).parent / "fixtures" / "seed.expected.json"
 
 
+def _settings_ready() -> bool:
+    from django.conf import settings
+
+    try:
+        return "chuyende.plans" in settings.INSTALLED_APPS
+    except Exception:  # ImproperlyConfigured when run without pytest-django
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _settings_ready(), reason="Django settings are not set up")
+
+
 def _env() -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
     env.setdefault("DJANGO_SETTINGS_MODULE", "chuyende.settings")
