@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # |unlocalize everywhere: ids and query strings must never read "1.573"
+            "builtins": ["django.templatetags.l10n"],
         },
     },
 ]

@@ -170,3 +170,25 @@ def test_a_viewer_cannot_open_the_edit_form(client, world):
     client.force_login(world.erin)
     assert client.get(reverse("org:member_edit", args=[world.an.pk])).status_code == 404
     assert client.get(reverse("org:member_create")).status_code == 403
+
+
+def test_page_links_past_page_999_keep_plain_numbers(client, world, settings):
+    settings.MEMBERS_PER_PAGE = 1
+    from conftest import make_member
+
+    Member.objects.bulk_create(
+        [
+            Member(
+                unit=world.a1,
+                full_name=f"Lê Văn {i:04d}",
+                gender="male",
+                search_name=f"le van {i:04d}",
+                sort_key=f"{i:04d}",
+            )
+            for i in range(1000)
+        ]
+    )
+    make_member(world.a1, "Zô Văn Cuối")
+    client.force_login(world.bob)
+    body = client.get(reverse("org:member_list"), {"page": 1000}).content.decode()
+    assert "page=1001" in body and "page=999" in body and "1.001" not in body.split("page=")[1]

@@ -98,3 +98,18 @@ def test_a_manager_merges_two_units_through_the_screen(client, world):
     assert response.status_code == 302
     a2 = Unit.objects.get(pk=world.a2.pk)
     assert not a2.active and a2.merged_into_id == world.a1.pk
+
+
+def test_ids_and_links_are_never_localised_with_a_thousands_separator(client, world):
+    """With Vietnamese formats 1573 would print as "1.573", breaking ids and query strings."""
+    big = Unit(
+        pk=1573, code="BMT-1573", name="Công đoàn Trường THPT Buôn Ma Thuột", kind="grassroots"
+    )
+    big.refresh_derived()
+    big = Unit.objects.add_child(Unit.objects.get(pk=world.a.pk), instance=big)
+    Unit.objects.add_child(big, instance=Unit(code="T-1573", name="Tổ 1", kind="section"))
+    client.force_login(world.bob)
+    body = client.get(reverse("org:unit_children", args=[world.a.pk])).content.decode()
+    assert 'id="children-1573"' in body and 'hx-target="#children-1573"' in body
+    body = client.get(reverse("org:unit_detail", args=[1573])).content.decode()
+    assert "?unit=1573" in body and "1.573" not in body
