@@ -12,9 +12,10 @@ TLĐ (root)
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
 from chuyende.org.models import Member, RoleAssignment, Unit
-from chuyende.plans.models import Assignment, Plan, Task
+from chuyende.plans.models import Assignment, Evidence, Plan, Task
 
 
 def make_unit(parent, code, name, kind, **extra):
@@ -116,4 +117,7 @@ def world(db, django_user_model):
     )
     w.foreign_task = Task.objects.create(plan=w.foreign_plan, ref="1", title="Hội thao Ea Kar")
     w.foreign_assignment = Assignment.objects.create(task=w.foreign_task, unit=w.b1)
+    w.foreign_plan.source_file.save("ke-hoach-ea-kar.txt", ContentFile(b"KE HOACH"), save=True)
+    w.foreign_evidence = Evidence(assignment=w.foreign_assignment, note="Ảnh hội thao")
+    w.foreign_evidence.file.save("anh.jpg", ContentFile(b"\xff\xd8 photo"), save=True)
     return w

@@ -257,3 +257,9 @@ def evidence_add(*, assignment: Assignment, acting_user, file=None, link="", not
         object_repr=f"{assignment} — {note or link or getattr(file, 'name', '')}"[:255],
     )
     return evidence
+
+
+@transaction.atomic
+def file_downloaded(*, obj, unit, acting_user) -> None:
+    """Downloads of plan files and evidence are exports: recorded in the audit log."""
+    audit_record(actor=acting_user, action=AuditAction.EXPORT, obj=obj, unit=unit)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,9 +23,10 @@ from .forms import (
     EvidenceForm,
     PlanForm,
     PlanUploadForm,
+    TaskForm,
     TaskFormSet,
 )
-from .models import Assignment, Plan, Task
+from .models import Assignment, Evidence, Plan, Task
 from .parsing import PlanReadError
 
 PARSED_EXTRAS = ("references", "sections", "reporting", "recipients", "signer", "occasions")
@@ -428,6 +430,74 @@ def assignment_pass_down(request, pk):
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("plans:assignment_detail", pk=assignment.pk)
+
+
+@login_required
+def task_edit(request, pk):
+    task = get_object_or_404(
+        Task.objects.for_user(request.user).select_related("plan", "plan__unit"), pk=pk
+    )
+    if not _can_change(request.user, task.plan.unit):
+        raise PermissionDenied
+    initial = {
+        "ref": task.ref,
+        "title": task.title,
+        "audiences": task.audiences,
+        "time": task.time_text,
+        "due": task.due_on,
+        "form": task.form,
+        "responsible": task.responsible,
+        "details": task.details,
+    }
+    form = TaskForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_update(
+                task=task,
+                acting_user=request.user,
+                fields={
+                    "ref": data["ref"],
+                    "title": data["title"],
+                    "audiences": data["audiences"],
+                    "time_text": data["time"],
+                    "due_on": data["due"],
+                    "form": data["form"],
+                    "responsible": data["responsible"],
+                    "details": data["details"],
+                },
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The task was saved."))
+            return redirect("plans:plan_detail", pk=task.plan_id)
+    return render(request, "plans/task_edit.html", {"task": task, "form": form})
+
+
+def _file_response(field, audit_obj, unit, user):
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    services.file_downloaded(obj=audit_obj, unit=unit, acting_user=user)
+    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def plan_original(request, pk):
+    plan = _plan(request, pk)
+    return _file_response(plan.source_file, plan, plan.unit, request.user)
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_object_or_404(
+        Evidence.objects.for_user(request.user).select_related("assignment__unit"), pk=pk
+    )
+    return _file_response(evidence.file, evidence, evidence.assignment.unit, request.user)
 
 
 @login_required

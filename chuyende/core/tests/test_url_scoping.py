@@ -31,6 +31,9 @@ OBJECT_URLS = {
     "plans:assignment_evidence": lambda w: {"pk": w.assignment_b.pk},
     "plans:assignment_pass_down": lambda w: {"pk": w.assignment_b.pk},
     "plans:unit_tasks": lambda w: {"pk": w.b1.pk},
+    "plans:task_edit": lambda w: {"pk": w.foreign_task.pk},
+    "plans:plan_original": lambda w: {"pk": w.foreign_plan.pk},
+    "plans:evidence_file": lambda w: {"pk": w.foreign_evidence.pk},
 }
 # URL name -> extra query string that would show foreign rows if scoping failed.
 LIST_URLS = {

@@ -296,3 +296,40 @@ def test_board_query_count_is_fixed_whatever_the_rows(client, world):
     for task in tasks:
         services.task_assign(task=task, units=units, acting_user=world.alice)
     assert count() == small == 6
+
+
+def test_a_task_is_edited_after_saving_and_audited(client, world):
+    client.force_login(world.alice)
+    url = reverse("plans:task_edit", args=[world.task.pk])
+    data = {
+        "ref": "II.1",
+        "title": "Tổ chức học tập, quán triệt",
+        "audiences": "Cán bộ\nĐoàn viên",
+        "time": "Quý 2/2024",
+        "due": "30/06/2024",
+        "form": "Trực tuyến",
+        "responsible": "",
+        "details": "",
+    }
+    assert client.post(url, data).status_code == 302
+    world.task.refresh_from_db()
+    assert world.task.audiences == ["Cán bộ", "Đoàn viên"]
+    assert world.task.due_on == datetime.date(2024, 6, 30)
+    assert AuditEvent.objects.filter(action="update", object_id=str(world.task.pk)).exists()
+    client.force_login(world.bob)
+    assert client.get(url).status_code == 403
+
+
+def test_files_are_served_only_in_scope_and_each_download_is_audited(client, world):
+    client.force_login(world.mallory)
+    response = client.get(reverse("plans:evidence_file", args=[world.foreign_evidence.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\xff\xd8 photo"
+    assert "attachment" in response["Content-Disposition"]
+    assert AuditEvent.objects.filter(
+        action="export", object_id=str(world.foreign_evidence.pk)
+    ).exists()
+    client.force_login(world.bob)
+    response = client.get(reverse("plans:plan_original", args=[world.foreign_plan.pk]))
+    assert response.status_code == 404
+    assert not client.get("/media/" + world.foreign_evidence.file.name).status_code == 200
