@@ -12,7 +12,8 @@ def test_check_deploy_reports_no_issue_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "congdoan.example.vn",
         "VAR_DIR": str(tmp_path),
     }
-    env.pop("HTTPS", None)
+    for name in ("HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL"):
+        env.pop(name, None)  # set by the test run itself, never in a deployment
     result = subprocess.run(
         [sys.executable, "-m", "chuyende.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
