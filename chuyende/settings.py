@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "chuyende.core",
     "chuyende.org",
     "chuyende.plans",
+    "chuyende.study",
+    "chuyende.outreach",
+    "chuyende.materials",
     "chuyende.demo",
 ]
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", include("chuyende.core.urls")),
     path("", include("chuyende.org.urls")),
     path("", include("chuyende.plans.urls")),
+    path("", include("chuyende.study.urls")),
+    path("", include("chuyende.outreach.urls")),
+    path("", include("chuyende.materials.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

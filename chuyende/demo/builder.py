@@ -52,7 +52,7 @@ from .places import (
     TRANSPORT_AGENCIES,
     District,
 )
-from .plan import demo_plan_author, load_demo_plan
+from .plan import demo_plan_author, load_demo_plan, load_module_demos
 
 T = TypeVar("T")
 
@@ -937,11 +937,12 @@ def build_demo(*, scale: float = 1.0, reset: bool = False, plan: bool = True, st
             _say(stdout, "The Đắk Lắk demo is already loaded; keeping it.")
         ensure_accounts()
         if plan:
-            load_demo_plan(
-                province=Unit.objects.get(code=PROVINCE_CODE),
-                acting_user=demo_plan_author(),
-                stdout=stdout,
+            province = Unit.objects.get(code=PROVINCE_CODE)
+            seed_plan = load_demo_plan(
+                province=province, acting_user=demo_plan_author(), stdout=stdout
             )
+            if seed_plan is not None:  # first build: the modules fill their 2024 records
+                load_module_demos(province=province, plan=seed_plan, stdout=stdout)
     return {
         "built": built,
         "scale": scale,

@@ -107,3 +107,19 @@ def _spread_statuses(plan):
 
 def demo_plan_author():
     return get_user_model().objects.filter(username="tinh").first()
+
+
+DEMO_MODULES = ("chuyende.study", "chuyende.outreach", "chuyende.materials")
+
+
+def load_module_demos(*, province: Unit, plan: Plan, stdout=None) -> None:
+    """Each module fills its own demo records (sessions, posts, materials…) for 2024, through
+    `<module>/demo.py: load_demo(*, province, plan, rng, stdout)`, in a fixed order and seed."""
+    import importlib
+
+    for index, module in enumerate(DEMO_MODULES):
+        try:
+            demo = importlib.import_module(f"{module}.demo")
+        except ModuleNotFoundError:
+            continue
+        demo.load_demo(province=province, plan=plan, rng=random.Random(2024 + index), stdout=stdout)

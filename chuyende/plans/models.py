@@ -89,14 +89,26 @@ class Task(models.Model):
 
 
 class Occasion(models.Model):
-    """A dated anniversary a plan ties its activities to (28/7, 22/11 in the seed)."""
+    """A dated anniversary: on a unit's calendar, and tied to a plan when the plan names it
+    (28/7 and 22/11 in the seed). National ones belong to the root unit and are seen by all."""
 
-    scope_path = "plan__unit__path"
+    scope_path = "unit__path"
     scope_sees_from_above = True
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="occasions")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="occasions"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occasions",
+    )
     date = models.DateField(_("date"))
     name = models.CharField(_("name"), max_length=255)
+    recurring = models.BooleanField(_("every year"), default=False)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -58,7 +58,7 @@ def plan_create(
     plan.save()
     _replace_tasks(plan, tasks)
     Occasion.objects.bulk_create(
-        Occasion(plan=plan, date=_date(o.get("date")), name=nfc(o.get("name", ""))[:255])
+        Occasion(unit=unit, plan=plan, date=_date(o.get("date")), name=nfc(o.get("name", ""))[:255])
         for o in occasions
         if _date(o.get("date")) and o.get("name")
     )

@@ -1,52 +1,36 @@
 """Walks every URL pattern of the project: no login, out of scope (a sibling subtree), in scope.
 
-A new URL fails `test_every_url_is_covered` until it is listed here, so scoping keeps being
-tested as the project grows.
+Each app lists its URLs in `chuyende/<app>/tests/url_samples.py` (OBJECT_URLS: kwargs of an
+object in the sibling subtree B; LIST_URLS: a query string that would show B's rows; PUBLIC:
+names open without login). A new URL fails `test_every_url_is_covered` until it is listed, so
+scoping keeps being tested as the project grows.
 """
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # URLs open to anyone, or not about unit-bound data.
 PUBLIC = {"login", "logout", "set_language", "healthz", "javascript-catalog"}
 NAMESPACES_ELSEWHERE = {"admin"}  # Django admin: staff only, tested in test_admin_access
 
-# URL name -> kwargs pointing at an object of the sibling subtree B (mallory's), for bob (A).
-OBJECT_URLS = {
-    "org:unit_detail": lambda w: {"pk": w.b1.pk},
-    "org:unit_children": lambda w: {"pk": w.b.pk},
-    "org:unit_edit": lambda w: {"pk": w.b1.pk},
-    "org:unit_move": lambda w: {"pk": w.b1.pk},
-    "org:unit_merge": lambda w: {"pk": w.b1.pk},
-    "org:member_detail": lambda w: {"pk": w.foreign.pk},
-    "org:member_edit": lambda w: {"pk": w.foreign.pk},
-    "org:member_reveal": lambda w: {"pk": w.foreign.pk},
-    "plans:plan_detail": lambda w: {"pk": w.foreign_plan.pk},
-    "plans:plan_edit": lambda w: {"pk": w.foreign_plan.pk},
-    "plans:plan_board": lambda w: {"pk": w.foreign_plan.pk},
-    "plans:task_assign": lambda w: {"pk": w.foreign_task.pk},
-    "plans:task_drill": lambda w: {"pk": w.foreign_task.pk},
-    "plans:assignment_detail": lambda w: {"pk": w.assignment_b.pk},
-    "plans:assignment_update": lambda w: {"pk": w.assignment_b.pk},
-    "plans:assignment_evidence": lambda w: {"pk": w.assignment_b.pk},
-    "plans:assignment_pass_down": lambda w: {"pk": w.assignment_b.pk},
-    "plans:unit_tasks": lambda w: {"pk": w.b1.pk},
-    "plans:task_edit": lambda w: {"pk": w.foreign_task.pk},
-    "plans:plan_original": lambda w: {"pk": w.foreign_plan.pk},
-    "plans:evidence_file": lambda w: {"pk": w.foreign_evidence.pk},
-}
-# URL name -> extra query string that would show foreign rows if scoping failed.
+OBJECT_URLS = {}
 LIST_URLS = {
     "core:home": "",
     "core:audit_list": "",
-    "org:unit_tree": "?q=ea kar",
-    "org:member_list": "?q=khanh",
-    "org:member_create": "",
-    "plans:plan_list": "",
-    "plans:plan_import": "",
-    "plans:plan_import_save": "",
-    "plans:plan_new": "",
 }
+for config in apps.get_app_configs():
+    if not config.name.startswith("chuyende."):
+        continue
+    try:
+        samples = importlib.import_module(f"{config.name}.tests.url_samples")
+    except ModuleNotFoundError:
+        continue
+    OBJECT_URLS.update(getattr(samples, "OBJECT_URLS", {}))
+    LIST_URLS.update(getattr(samples, "LIST_URLS", {}))
+    PUBLIC |= set(getattr(samples, "PUBLIC", ()))
 FOREIGN_TEXT = ["Ea Kar", "Phạm Quốc Khánh", "0977000111", "066090009999"]
 
 
