@@ -50,3 +50,28 @@ def audit_record(
         unit=unit,
         changes=changes or {},
     )
+
+
+def _plain(value):
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def diff(old: dict, new: dict, hidden=()) -> dict:
+    """The changed fields as {"field": {"from": …, "to": …}}, JSON-ready.
+
+    Fields in `hidden` (personal data) are recorded as changed without their values.
+    """
+    changes = {}
+    for key, value in new.items():
+        before = old.get(key)
+        if before == value:
+            continue
+        if key in hidden:
+            changes[key] = {"changed": True}
+        else:
+            changes[key] = {"from": _plain(before), "to": _plain(value)}
+    return changes

@@ -131,3 +131,12 @@ class ScopedQuerySet(models.QuerySet):
             sees_from_above=getattr(model, "scope_sees_from_above", False),
         )
         return self if condition is None else self.filter(condition)
+
+
+def require(user, action: str, unit) -> None:
+    """Raise PermissionDenied unless the user may do `action` on `unit` (services call this)."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not user_scope(user).allows(action, unit.path):
+        raise PermissionDenied(_("You do not have permission to do this in this unit."))

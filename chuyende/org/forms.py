@@ -5,6 +5,7 @@ from chuyende.core.forms import StyledFormMixin
 
 from .choices import ETHNICITY_CHOICES, Gender, MemberStatus, UnitKind
 from .models import MEMBER_UNIT_KINDS, Member, Unit
+from .services import MEMBER_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -18,22 +19,7 @@ class DateInput(forms.DateInput):
 class MemberForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Member
-        fields = [
-            "unit",
-            "full_name",
-            "gender",
-            "date_of_birth",
-            "ethnicity",
-            "religion",
-            "phone",
-            "email",
-            "id_number",
-            "card_number",
-            "job_title",
-            "union_position",
-            "joined_on",
-            "status",
-        ]
+        fields = list(MEMBER_FIELDS)
         widgets = {"date_of_birth": DateInput(), "joined_on": DateInput()}
 
     def __init__(self, *args, unit_queryset, **kwargs):

@@ -4,39 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from chuyende.core.audit import audit_record
+from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
-from chuyende.core.scoping import forget_scope, user_scope
+from chuyende.core.scoping import forget_scope, require
 
 from .choices import UnitEventKind
 from .models import Member, RoleAssignment, Unit, UnitEvent
 
 PERSONAL = set(Member.PERSONAL_FIELDS)
-
-
-def _require(user, action, unit):
-    if not user_scope(user).allows(action, unit.path):
-        raise PermissionDenied(_("You do not have permission to do this in this unit."))
-
-
-def _diff(old: dict, new: dict) -> dict:
-    """Changed fields; personal values are never copied into the audit log."""
-    changes = {}
-    for key, value in new.items():
-        if old.get(key) != value:
-            if key in PERSONAL:
-                changes[key] = {"changed": True}
-            else:
-                changes[key] = {"from": _plain(old.get(key)), "to": _plain(value)}
-    return changes
-
-
-def _plain(value):
-    if hasattr(value, "pk"):
-        return value.pk
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 # Units -----------------------------------------------------------------------------------------
@@ -52,7 +27,7 @@ def unit_create(*, parent: Unit | None, acting_user, **fields) -> Unit:
         unit.full_clean(exclude=["path", "depth", "numchild"])
         unit = Unit.objects.add_root(instance=unit)
     else:
-        _require(acting_user, "manage", parent)
+        require(acting_user, "manage", parent)
         unit = Unit(**fields)
         unit.refresh_derived()
         unit.full_clean(exclude=["path", "depth", "numchild"])
@@ -64,14 +39,14 @@ def unit_create(*, parent: Unit | None, acting_user, **fields) -> Unit:
 
 @transaction.atomic
 def unit_update(*, unit: Unit, acting_user, **fields) -> Unit:
-    _require(acting_user, "manage", unit)
+    require(acting_user, "manage", unit)
     old = {key: getattr(unit, key) for key in fields}
     for key, value in fields.items():
         setattr(unit, key, value)
     unit.refresh_derived()
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()
-    changes = _diff(old, fields)
+    changes = diff(old, fields, hidden=PERSONAL)
     if changes:
         UnitEvent.objects.create(
             unit=unit, kind=UnitEventKind.UPDATED, actor=acting_user, details=changes
@@ -85,8 +60,8 @@ def unit_update(*, unit: Unit, acting_user, **fields) -> Unit:
 @transaction.atomic
 def unit_move(*, unit: Unit, new_parent: Unit, acting_user) -> Unit:
     """Move a unit and its whole subtree under another parent, keeping the history."""
-    _require(acting_user, "manage", unit)
-    _require(acting_user, "manage", new_parent)
+    require(acting_user, "manage", unit)
+    require(acting_user, "manage", new_parent)
     if new_parent.pk == unit.pk or new_parent.path.startswith(unit.path):
         raise ValidationError(_("A unit cannot be moved under itself or one of its own units."))
     old_parent = Unit.objects.get_parent(unit)
@@ -118,8 +93,8 @@ def unit_move(*, unit: Unit, new_parent: Unit, acting_user) -> Unit:
 @transaction.atomic
 def unit_merge(*, source: Unit, target: Unit, acting_user) -> Unit:
     """Merge source into target: its child units and members move to target, it is closed."""
-    _require(acting_user, "manage", source)
-    _require(acting_user, "manage", target)
+    require(acting_user, "manage", source)
+    require(acting_user, "manage", target)
     if source.pk == target.pk or target.path.startswith(source.path):
         raise ValidationError(_("A unit cannot be merged into itself or one of its own units."))
     if not source.active:
@@ -184,7 +159,7 @@ MEMBER_FIELDS = (
 
 @transaction.atomic
 def member_create(*, acting_user, **fields) -> Member:
-    _require(acting_user, "change", fields["unit"])
+    require(acting_user, "change", fields["unit"])
     member = Member(**fields)
     member.refresh_derived()
     member.full_clean()
@@ -194,23 +169,23 @@ def member_create(*, acting_user, **fields) -> Member:
         action=AuditAction.CREATE,
         obj=member,
         unit=member.unit,
-        changes=_diff({}, {k: getattr(member, k) for k in MEMBER_FIELDS}),
+        changes=diff({}, {k: getattr(member, k) for k in MEMBER_FIELDS}, hidden=PERSONAL),
     )
     return member
 
 
 @transaction.atomic
 def member_update(*, member: Member, acting_user, **fields) -> Member:
-    _require(acting_user, "change", member.unit)
+    require(acting_user, "change", member.unit)
     if "unit" in fields:
-        _require(acting_user, "change", fields["unit"])
+        require(acting_user, "change", fields["unit"])
     old = {key: getattr(member, key) for key in fields}
     for key, value in fields.items():
         setattr(member, key, value)
     member.refresh_derived()
     member.full_clean()
     member.save()
-    changes = _diff(old, fields)
+    changes = diff(old, fields, hidden=PERSONAL)
     if changes:
         audit_record(
             actor=acting_user,
@@ -225,7 +200,7 @@ def member_update(*, member: Member, acting_user, **fields) -> Member:
 @transaction.atomic
 def member_reveal(*, member: Member, acting_user) -> dict:
     """Return the member's personal data in full and record who saw it."""
-    _require(acting_user, "reveal", member.unit)
+    require(acting_user, "reveal", member.unit)
     audit_record(
         actor=acting_user,
         action=AuditAction.REVEAL,
@@ -243,7 +218,7 @@ def member_reveal(*, member: Member, acting_user) -> dict:
 def role_assign(*, user, unit: Unit, role: str, acting_user) -> RoleAssignment:
     if role == "admin" and not acting_user.is_superuser:
         raise PermissionDenied(_("Only a system administrator can grant the administrator role."))
-    _require(acting_user, "manage", unit)
+    require(acting_user, "manage", unit)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     if created:
         audit_record(

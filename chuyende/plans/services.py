@@ -2,24 +2,19 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chuyende.core.audit import audit_record
+from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
-from chuyende.core.scoping import user_scope
+from chuyende.core.scoping import require
 from chuyende.core.text import nfc
 from chuyende.org.models import Unit
 
 from .choices import AssignmentStatus
 from .models import Assignment, Evidence, Occasion, Plan, Task
-
-
-def _require(user, action, unit):
-    if not user_scope(user).allows(action, unit.path):
-        raise PermissionDenied(_("You do not have permission to do this in this unit."))
 
 
 def _date(value):
@@ -49,7 +44,7 @@ def plan_create(
     source_file=None,
 ) -> Plan:
     """Save a plan with its tasks and occasions in one transaction (nothing half-saved)."""
-    _require(acting_user, "change", unit)
+    require(acting_user, "change", unit)
     plan = Plan(unit=unit, created_by=acting_user, source_text=source_text, **fields)
     if source_file is not None:
         plan.source_file = source_file
@@ -104,16 +99,10 @@ def _replace_tasks(plan, tasks):
 
 @transaction.atomic
 def plan_update(*, plan: Plan, acting_user, fields: dict) -> Plan:
-    _require(acting_user, "change", plan.unit)
-    changes = {}
+    require(acting_user, "change", plan.unit)
+    changes = diff({key: getattr(plan, key) for key in fields}, fields)
     for key, value in fields.items():
-        if getattr(plan, key) != value:
-            old = getattr(plan, key)
-            changes[key] = {
-                "from": str(old) if old is not None else None,
-                "to": str(value) if value is not None else None,
-            }
-            setattr(plan, key, value)
+        setattr(plan, key, value)
     plan.refresh_derived()
     plan.full_clean(exclude=["source_file"])
     plan.save()
@@ -126,12 +115,8 @@ def plan_update(*, plan: Plan, acting_user, fields: dict) -> Plan:
 
 @transaction.atomic
 def task_update(*, task: Task, acting_user, fields: dict) -> Task:
-    _require(acting_user, "change", task.plan.unit)
-    changes = {
-        k: {"from": str(getattr(task, k)), "to": str(v)}
-        for k, v in fields.items()
-        if getattr(task, k) != v
-    }
+    require(acting_user, "change", task.plan.unit)
+    changes = diff({key: getattr(task, key) for key in fields}, fields)
     for key, value in fields.items():
         setattr(task, key, value)
     task.full_clean()
@@ -160,7 +145,7 @@ def task_assign(
     """Hand a task to units. From the issuing unit (parent None) to units in its subtree; from
     an assignment (parent) to units below the assignee. Units already assigned are skipped."""
     source = parent.unit if parent is not None else task.plan.unit
-    _require(acting_user, "change", source)
+    require(acting_user, "change", source)
     units = list(units)
     outside = [u.name for u in units if not u.path.startswith(source.path) or u.pk == source.pk]
     if outside:
@@ -213,7 +198,7 @@ def task_assign(
 def assignment_update(
     *, assignment: Assignment, acting_user, status: str, progress_note: str = ""
 ) -> Assignment:
-    _require(acting_user, "change", assignment.unit)
+    require(acting_user, "change", assignment.unit)
     if status not in AssignmentStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
     old = {"status": assignment.status, "progress_note": assignment.progress_note}
@@ -225,7 +210,7 @@ def assignment_update(
         assignment.completed_on = None
     assignment.save(update_fields=["status", "progress_note", "completed_on", "updated_at"])
     new = {"status": assignment.status, "progress_note": assignment.progress_note}
-    changes = {k: {"from": old[k], "to": new[k]} for k in new if old[k] != new[k]}
+    changes = diff(old, new)
     if changes:
         audit_record(
             actor=acting_user,
@@ -239,7 +224,7 @@ def assignment_update(
 
 @transaction.atomic
 def evidence_add(*, assignment: Assignment, acting_user, file=None, link="", note="") -> Evidence:
-    _require(acting_user, "change", assignment.unit)
+    require(acting_user, "change", assignment.unit)
     if not file and not link:
         raise ValidationError(_("Attach a file or give a link."))
     evidence = Evidence(
