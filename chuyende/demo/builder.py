@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F
 
 from chuyende.org.choices import (
@@ -916,6 +916,14 @@ def _say(stdout, text: str) -> None:
         stdout.write(f"{text}\n")
 
 
+def refresh_statistics() -> None:
+    """After a bulk load, let the query planner see the real table sizes (ANALYZE): without it
+    PostgreSQL plans the province's member list as a nested loop over 80,000 rows (57 ms
+    instead of 0.3 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def build_demo(*, scale: float = 1.0, reset: bool = False, plan: bool = True, stdout=None) -> dict:
     """Load the Đắk Lắk demo unless it is there; make sure the demo accounts work.
 
@@ -943,6 +951,8 @@ def build_demo(*, scale: float = 1.0, reset: bool = False, plan: bool = True, st
             )
             if seed_plan is not None:  # first build: the modules fill their 2024 records
                 load_module_demos(province=province, plan=seed_plan, stdout=stdout)
+    if built:
+        refresh_statistics()
     return {
         "built": built,
         "scale": scale,
