@@ -78,6 +78,23 @@ def unit_edit(request, pk):
     return render(request, "org/unit_form.html", {"unit": unit, "form": form})
 
 
+@login_required
+def unit_create(request, pk):
+    parent = _unit(request, pk, "manage")
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(
+                parent=parent, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The unit was created."))
+            return redirect("org:unit_detail", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"parent": parent, "form": form})
+
+
 def _reorganise(request, pk, form_class, service, title):
     unit = _unit(request, pk, "manage")
     candidates = Unit.objects.for_user(request.user, "manage").exclude(path__startswith=unit.path)

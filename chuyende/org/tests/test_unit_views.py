@@ -113,3 +113,27 @@ def test_ids_and_links_are_never_localised_with_a_thousands_separator(client, wo
     assert 'id="children-1573"' in body and 'hx-target="#children-1573"' in body
     body = client.get(reverse("org:unit_detail", args=[1573])).content.decode()
     assert "?unit=1573" in body and "1.573" not in body
+
+
+def test_a_manager_adds_a_unit_below_and_a_duplicate_code_is_refused(client, world):
+    client.force_login(world.bob)
+    url = reverse("org:unit_create", args=[world.a.pk])
+    data = {
+        "code": "BMT-003",
+        "name": "Công đoàn Trường Tiểu học Nguyễn Du",
+        "short_name": "",
+        "kind": "grassroots",
+        "sub_kind": "",
+        "address": "",
+        "phone": "",
+        "email": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    unit = Unit.objects.get(code="BMT-003")
+    assert unit.path.startswith(world.a.path) and unit.depth == world.a.depth + 1
+    response = client.post(url, {**data, "name": "Trùng mã"})
+    assert response.status_code == 200 and "code" in response.context["form"].errors
+    assert not Unit.objects.filter(name="Trùng mã").exists()
+    client.force_login(world.carol)  # an editor of a1: sees a1, may not add units
+    assert client.get(reverse("org:unit_create", args=[world.a1.pk])).status_code == 403

@@ -8,6 +8,7 @@ OBJECT_URLS = {
     "org:unit_detail": lambda w: {"pk": w.b1.pk},
     "org:unit_children": lambda w: {"pk": w.b.pk},
     "org:unit_edit": lambda w: {"pk": w.b1.pk},
+    "org:unit_create": lambda w: {"pk": w.b.pk},
     "org:unit_move": lambda w: {"pk": w.b1.pk},
     "org:unit_merge": lambda w: {"pk": w.b1.pk},
     "org:member_detail": lambda w: {"pk": w.foreign.pk},
