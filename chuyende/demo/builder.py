@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import PROTECT, Count, F, ProtectedError
 
 from chuyende.org.choices import (
     Gender,
@@ -27,7 +28,6 @@ from chuyende.org.choices import (
     UnitSubKind,
 )
 from chuyende.org.models import Member, RoleAssignment, Unit
-from chuyende.plans.models import Assignment, Plan
 
 from . import names
 from .places import (
@@ -802,14 +802,43 @@ def delete_demo() -> None:
     User.objects.filter(username__in=[a["username"] for a in DEMO_ACCOUNTS]).delete()
     province = Unit.objects.filter(code=PROVINCE_CODE).first()
     if province is not None:
-        Assignment.objects.filter(unit__path__startswith=province.path).delete()
-        Plan.objects.filter(unit__path__startswith=province.path).delete()
+        _delete_protected_rows(province.path)
         Member.objects.filter(unit__path__startswith=province.path).delete()
         Unit.objects.filter(pk=province.pk).delete()
     root = Unit.objects.filter(code=ROOT_CODE).first()
     if root is not None and root.numchild == 0:
+        _delete_protected_rows(root.path)
         Member.objects.filter(unit=root).delete()
         Unit.objects.filter(pk=root.pk).delete()
+
+
+def _delete_protected_rows(path: str) -> None:
+    """Delete, in every app, the rows that protect a unit or a member of the subtree from
+    deletion (plans, assignments, sessions, posts…), so modules added later need no change here.
+    Rows protected in turn by others are retried after those are gone."""
+    targets = {Unit: "path", Member: "unit__path"}
+    pending = [
+        (model, f"{field.name}__{targets[field.related_model]}__startswith")
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.many_to_one
+        and field.concrete
+        and field.related_model in targets
+        and field.remote_field.on_delete is PROTECT
+        and model not in targets
+    ]
+    for _ in range(len(pending) + 1):
+        blocked = []
+        for model, lookup in pending:
+            try:
+                with transaction.atomic():
+                    model.objects.filter(**{lookup: path}).delete()
+            except ProtectedError:
+                blocked.append((model, lookup))
+        if not blocked:
+            return
+        pending = blocked
+    raise ProtectedError("demo rows still protected", set())
 
 
 def ensure_accounts() -> None:

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from chuyende.demo.builder import build_demo
 from chuyende.org.models import Member, Unit
+from tests.browser.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,14 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def demo(transactional_db):
     build_demo(scale=0.02)
     return {"city": Unit.objects.get(code="DLK-BMT")}
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label(re.compile("Tên đăng nhập|User name")).fill(username)
-    page.get_by_label(re.compile("Mật khẩu|Password")).fill("demo")
-    page.get_by_role("button", name=re.compile("Đăng nhập|Log in")).click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def test_upper_level_officer_finds_a_member_and_sees_only_their_subtree(page, live_server, demo):

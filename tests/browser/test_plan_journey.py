@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from chuyende.demo.builder import build_demo
 from chuyende.org.models import Unit
 from chuyende.plans.models import Assignment, Plan
+from tests.browser.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,15 +36,6 @@ def seed_docx(path: Path) -> Path:
         document.add_paragraph(line.strip())
     document.save(path)
     return path
-
-
-def login(page, base, username):
-    page.context.clear_cookies()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(f"{base}/")
 
 
 def board_count(page, ref, status):
