@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "chuyende.study",
     "chuyende.outreach",
     "chuyende.materials",
+    "chuyende.reports",
     "chuyende.demo",
 ]
 
@@ -219,3 +220,7 @@ LOGGING = {
 
 # Paging
 MEMBERS_PER_PAGE = 50
+
+# Reports: the month-day the reporting year starts in the previous calendar year ("12-15" for
+# 15/12 to 14/12, as many federations count); "01-01" for calendar periods.
+REPORTING_CUTOFF = env_str("REPORTING_CUTOFF", "01-01")

@@ -109,7 +109,12 @@ def demo_plan_author():
     return get_user_model().objects.filter(username="tinh").first()
 
 
-DEMO_MODULES = ("chuyende.study", "chuyende.outreach", "chuyende.materials")
+DEMO_MODULES = (
+    "chuyende.study",
+    "chuyende.outreach",
+    "chuyende.materials",
+    "chuyende.reports",
+)
 
 
 def load_module_demos(*, province: Unit, plan: Plan, stdout=None) -> None:
