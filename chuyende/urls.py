@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("chuyende.study.urls")),
     path("", include("chuyende.outreach.urls")),
     path("", include("chuyende.materials.urls")),
+    path("", include("chuyende.reports.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
