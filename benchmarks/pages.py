@@ -112,6 +112,40 @@ def run(*, scale: str):
             )
         )
 
+    pages += [
+        (
+            "study_rollup_province_ms",
+            "/study/rollup/",
+            _raw(
+                "select substr(u.path, 1, %s), count(*) from study_studysession s join org_unit u"
+                " on u.id = s.unit_id where u.path like %s group by 1",
+                [len(province.path) + 4, prefix],
+            ),
+            "SQL: sessions per child unit",
+        ),
+        (
+            "outreach_rollup_province_ms",
+            "/outreach/figures/?start=01/01/2024&end=31/12/2024",
+            _raw(
+                "select substr(u.path, 1, %s), p.channel, count(*) from outreach_outreachpost p"
+                " join org_unit u on u.id = p.unit_id where u.path like %s group by 1, 2",
+                [len(province.path) + 4, prefix],
+            ),
+            "SQL: posts per child unit and channel",
+        ),
+        (
+            "outreach_calendar_ms",
+            "/outreach/calendar/?year=2024",
+            _raw("select count(*) from plans_occasion"),
+            "SQL: count occasions",
+        ),
+        (
+            "materials_list_ms",
+            "/materials/",
+            _raw("select material_id, count(*) from materials_materialdownload group by 1"),
+            "SQL: downloads per material",
+        ),
+    ]
     metrics, checks = [], []
     for metric, url, baseline, what in pages:
         with CaptureQueriesContext(connection) as ctx:
