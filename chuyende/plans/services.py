@@ -114,8 +114,33 @@ def plan_update(*, plan: Plan, acting_user, fields: dict) -> Plan:
 
 
 @transaction.atomic
+def task_add(*, plan: Plan, acting_user, fields: dict) -> Task:
+    """A task added to a saved plan, after its other tasks."""
+    require(acting_user, "change", plan.unit)
+    if Task.objects.filter(plan=plan, ref=fields["ref"]).exists():
+        raise ValidationError(
+            {"ref": _("This plan already has a task %(ref)s.") % {"ref": fields["ref"]}}
+        )
+    last = Task.objects.filter(plan=plan).order_by("-position").first()
+    task = Task(plan=plan, position=(last.position + 1) if last else 0, **fields)
+    task.full_clean()
+    task.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=task,
+        unit=plan.unit,
+        changes=diff({}, fields),
+    )
+    return task
+
+
+@transaction.atomic
 def task_update(*, task: Task, acting_user, fields: dict) -> Task:
     require(acting_user, "change", task.plan.unit)
+    ref = fields.get("ref", task.ref)
+    if Task.objects.filter(plan=task.plan, ref=ref).exclude(pk=task.pk).exists():
+        raise ValidationError({"ref": _("This plan already has a task %(ref)s.") % {"ref": ref}})
     changes = diff({key: getattr(task, key) for key in fields}, fields)
     for key, value in fields.items():
         setattr(task, key, value)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:pk>/board/", views.plan_board, name="plan_board"),
     path("plans/<int:pk>/original/", views.plan_original, name="plan_original"),
+    path("plans/<int:pk>/tasks/new/", views.task_add, name="task_add"),
     path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
     path("tasks/<int:pk>/assign/", views.task_assign, name="task_assign"),
     path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),

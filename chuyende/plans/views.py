@@ -432,6 +432,39 @@ def assignment_pass_down(request, pk):
     return redirect("plans:assignment_detail", pk=assignment.pk)
 
 
+def _task_fields(data):
+    """TaskForm's cleaned data as Task fields."""
+    return {
+        "ref": data["ref"],
+        "title": data["title"],
+        "audiences": data["audiences"],
+        "time_text": data["time"],
+        "due_on": data["due"],
+        "form": data["form"],
+        "responsible": data["responsible"],
+        "details": data["details"],
+    }
+
+
+@login_required
+def task_add(request, pk):
+    plan = _plan(request, pk)
+    if not _can_change(request.user, plan.unit):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_add(
+                plan=plan, acting_user=request.user, fields=_task_fields(form.cleaned_data)
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The task was added."))
+            return redirect("plans:plan_detail", pk=plan.pk)
+    return render(request, "plans/task_edit.html", {"plan": plan, "form": form})
+
+
 @login_required
 def task_edit(request, pk):
     task = get_object_or_404(
@@ -451,28 +484,16 @@ def task_edit(request, pk):
     }
     form = TaskForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.task_update(
-                task=task,
-                acting_user=request.user,
-                fields={
-                    "ref": data["ref"],
-                    "title": data["title"],
-                    "audiences": data["audiences"],
-                    "time_text": data["time"],
-                    "due_on": data["due"],
-                    "form": data["form"],
-                    "responsible": data["responsible"],
-                    "details": data["details"],
-                },
+                task=task, acting_user=request.user, fields=_task_fields(form.cleaned_data)
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, _("The task was saved."))
             return redirect("plans:plan_detail", pk=task.plan_id)
-    return render(request, "plans/task_edit.html", {"task": task, "form": form})
+    return render(request, "plans/task_edit.html", {"task": task, "plan": task.plan, "form": form})
 
 
 def _file_response(field, audit_obj, unit, user):

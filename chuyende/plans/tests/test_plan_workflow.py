@@ -333,3 +333,27 @@ def test_files_are_served_only_in_scope_and_each_download_is_audited(client, wor
     response = client.get(reverse("plans:plan_original", args=[world.foreign_plan.pk]))
     assert response.status_code == 404
     assert not client.get("/media/" + world.foreign_evidence.file.name).status_code == 200
+
+
+def test_a_task_is_added_to_a_saved_plan_and_a_taken_reference_is_refused(client, world):
+    client.force_login(world.alice)
+    url = reverse("plans:task_add", args=[world.plan.pk])
+    data = {
+        "ref": "II.2",
+        "title": "Tuyên truyền trên mạng xã hội",
+        "audiences": "",
+        "time": "",
+        "due": "31/12/2024",
+        "form": "",
+        "responsible": "",
+        "details": "",
+    }
+    assert client.post(url, data).status_code == 302
+    task = Task.objects.get(plan=world.plan, ref="II.2")
+    assert task.position == 1 and task.due_on == datetime.date(2024, 12, 31)
+    assert AuditEvent.objects.filter(action="create", object_id=str(task.pk)).exists()
+    response = client.post(url, {**data, "title": "Trùng"})
+    assert response.status_code == 200 and "ref" in response.context["form"].errors
+    response = client.post(reverse("plans:task_edit", args=[task.pk]), {**data, "ref": "II.1"})
+    assert response.status_code == 200 and "ref" in response.context["form"].errors
+    assert Task.objects.filter(plan=world.plan).count() == 2

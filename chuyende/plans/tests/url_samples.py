@@ -16,6 +16,7 @@ OBJECT_URLS = {
     "plans:assignment_pass_down": lambda w: {"pk": w.assignment_b.pk},
     "plans:unit_tasks": lambda w: {"pk": w.b1.pk},
     "plans:task_edit": lambda w: {"pk": w.foreign_task.pk},
+    "plans:task_add": lambda w: {"pk": w.foreign_plan.pk},
     "plans:plan_original": lambda w: {"pk": w.foreign_plan.pk},
     "plans:evidence_file": lambda w: {"pk": w.foreign_evidence.pk},
 }
