@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
@@ -32,7 +33,17 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the current language: computed indicators store their English msgid;
+        names typed by hand come back as typed."""
+        return gettext(self.name)
+
+    @property
+    def unit_label(self) -> str:
+        return gettext(self.unit_of_measure) if self.unit_of_measure else ""
 
 
 class ReportingPeriod(models.Model):
@@ -57,7 +68,17 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The period's name in the current language, from its code."""
+        from .periods import PeriodCodeError, parse_period
+
+        try:
+            return parse_period(self.code)["name"]
+        except PeriodCodeError:
+            return self.name
 
     @property
     def is_locked(self) -> bool:

@@ -65,3 +65,260 @@ def unit_figures(*, indicators, unit, start, end, plan=None) -> dict:
 
 def computed_indicators():
     return Indicator.objects.filter(code__in=list(REGISTRY)).order_by("position", "code")
+
+
+# Screens ------------------------------------------------------------------------------------
+
+STEP = 4
+DONE = ("submitted", "accepted")
+
+
+def reports_to_write(*, user, today) -> list[dict]:
+    """The reports the user's own units must write: forms whose reporting kind is the unit's
+    kind and whose recipient is above it, for every period of the form's kind (4 queries)."""
+    from chuyende.core.scoping import user_scope
+    from chuyende.org.models import Unit
+
+    from .models import Report, ReportForm, ReportingPeriod
+
+    paths = user_scope(user).paths_for("change")
+    if user.is_superuser:
+        return []
+    units = list(Unit.objects.filter(path__in=paths, active=True))
+    if not units:
+        return []
+    forms = list(
+        ReportForm.objects.for_user(user)
+        .filter(reporting_kind__in={u.kind for u in units})
+        .select_related("plan", "recipient")
+    )
+    periods = list(ReportingPeriod.objects.filter(kind__in={f.period_kind for f in forms}))
+    reports = {
+        (r.form_id, r.period_id, r.unit_id): r
+        for r in Report.objects.filter(form__in=forms, unit__in=units)
+    }
+    rows = []
+    for unit in units:
+        for form in forms:
+            recipient = form.recipient.path
+            if form.reporting_kind != unit.kind or unit.path == recipient:
+                continue
+            if not unit.path.startswith(recipient):
+                continue
+            for period in periods:
+                if period.kind != form.period_kind:
+                    continue
+                report = reports.get((form.pk, period.pk, unit.pk))
+                rows.append(
+                    {
+                        "unit": unit,
+                        "form": form,
+                        "period": period,
+                        "report": report,
+                        "overdue": (report is None or report.status not in DONE)
+                        and today > period.due,
+                    }
+                )
+    return rows
+
+
+def forms_received(*, user):
+    """Forms reported to a unit the user may change (or to one above it): completeness links."""
+    from chuyende.core.scoping import user_scope
+
+    from .models import ReportForm, ReportingPeriod
+
+    scope = user_scope(user)
+    forms = [
+        f
+        for f in ReportForm.objects.for_user(user).select_related("plan", "recipient")
+        if scope.allows("view", f.recipient.path)
+        or any(p.startswith(f.recipient.path) for p in scope.paths_for("view"))
+    ]
+    periods = list(ReportingPeriod.objects.filter(kind__in={f.period_kind for f in forms}))
+    return [(f, [p for p in periods if p.kind == f.period_kind]) for f in forms]
+
+
+def completeness(*, form, period, parent, user, today) -> dict:
+    """Which reporting units below `parent` have submitted (on time, late), not yet, overdue;
+    and the reporting rate. Two queries whatever the number of units."""
+    from chuyende.org.models import Unit
+
+    from .models import Report
+
+    units = list(
+        Unit.objects.for_user(user)
+        .filter(path__startswith=parent.path, kind=form.reporting_kind, active=True)
+        .exclude(pk=parent.pk)
+        .order_by("path")
+    )
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.filter(
+            form=form, period=period, unit__path__startswith=parent.path
+        ).select_related("period")
+    }
+    rows, counts = [], {"on_time": 0, "late": 0, "not_yet": 0, "overdue": 0}
+    for unit in units:
+        report = reports.get(unit.pk)
+        submitted = report is not None and report.submitted_at is not None
+        if report is not None and report.status in DONE:
+            state = "late" if report.is_late else "on_time"
+        elif today > period.due:
+            state = "overdue"
+        else:
+            state = "not_yet"
+        counts[state] += 1
+        rows.append({"unit": unit, "report": report, "state": state, "submitted": submitted})
+    expected = len(units)
+    done = counts["on_time"] + counts["late"]
+    rate = round(Decimal(done) * 100 / Decimal(expected), 1) if expected else None
+    return {"rows": rows, "counts": counts, "expected": expected, "done": done, "rate": rate}
+
+
+def rollup(*, form, period, parent, user) -> dict:
+    """The parent's direct children: figures submitted in their reports (summed over the
+    reporting units of each child's subtree) beside the figures computed from records.
+
+    A fixed number of queries: children, indicators, one grouped query per computed
+    indicator (compute_figures) and one grouped query for the submitted values."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import Substr
+
+    from chuyende.org.models import Unit
+
+    from .models import ReportValue
+
+    width = len(parent.path) + STEP
+    children = list(
+        Unit.objects.for_user(user)
+        .filter(path__startswith=parent.path, depth=parent.depth + 1, active=True)
+        .order_by("path")
+    )
+    indicators = list(form.indicators.all())
+    computed = compute_figures(
+        indicators=[i for i in indicators if i.source == "computed"],
+        root_path=parent.path,
+        width=width,
+        start=period.start,
+        end=period.end,
+        plan=form.plan,
+    )
+    submitted = {}
+    for prefix, code, total, n in (
+        ReportValue.objects.filter(
+            report__form=form,
+            report__period=period,
+            report__status__in=DONE,
+            report__unit__path__startswith=parent.path,
+            report__unit__depth__gt=parent.depth,
+        )
+        .annotate(prefix=Substr("report__unit__path", 1, width))
+        .order_by()
+        .values("prefix", "indicator__code")
+        .annotate(total=Sum("value"), n=Count("id"))
+        .values_list("prefix", "indicator__code", "total", "n")
+    ):
+        submitted.setdefault(prefix, {})[code] = (total, n)
+    by_code = {i.code: i for i in indicators}
+    rows = []
+    for child in children:
+        sent = submitted.get(child.path, {})
+        cells = []
+        for indicator in indicators:
+            declared = _submitted_value(indicator, sent, by_code)
+            counted = computed.get(child.path, {}).get(indicator.code)
+            if (
+                indicator.source == "computed"
+                and counted is None
+                and indicator.aggregation != "ratio"
+            ):
+                counted = 0
+            differs = (
+                indicator.source == "computed"
+                and declared is not None
+                and counted is not None
+                and Decimal(declared) != Decimal(counted)
+            )
+            cells.append(
+                {
+                    "indicator": indicator,
+                    "sent": plain(declared),
+                    "counted": plain(counted),
+                    "differs": differs,
+                }
+            )
+        rows.append({"unit": child, "cells": cells, "has_sent": bool(sent)})
+    return {"indicators": indicators, "rows": rows, "width": width}
+
+
+def _submitted_value(indicator, sent, by_code):
+    if indicator.code not in sent:
+        return None
+    total, n = sent[indicator.code]
+    if indicator.aggregation != "ratio" or n == 1:
+        return total
+    top, bottom = sent.get(indicator.numerator), sent.get(indicator.denominator)
+    if top and bottom and bottom[0]:
+        return round(Decimal(top[0]) * 100 / Decimal(bottom[0]), 1)
+    return None
+
+
+def report_figures(*, report) -> list[dict]:
+    """The figures of a report, in the form's order, with their drill-down link (2 queries)."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    from .models import ReportValue
+
+    values = {
+        v.indicator_id: v
+        for v in ReportValue.objects.filter(report=report).select_related("indicator")
+    }
+    query = urlencode(
+        {
+            "unit": report.unit_id,
+            "start": report.period.start.isoformat(),
+            "end": report.period.end.isoformat(),
+        }
+    )
+    rows = []
+    for indicator in report.form.indicators.all():
+        value = values.get(indicator.pk)
+        spec = REGISTRY.get(indicator.code)
+        link = ""
+        if spec is not None and spec.drilldown and indicator.source == "computed":
+            try:
+                link = f"{reverse(spec.drilldown)}?{query}"
+            except NoReverseMatch:
+                link = ""
+        rows.append(
+            {
+                "indicator": indicator,
+                "value": plain(value.value) if value else None,
+                "declared": bool(value and value.declared),
+                "link": link,
+            }
+        )
+    return rows
+
+
+def document_header(*, unit) -> tuple[str, str]:
+    """(superior body, locality) for an official document issued by `unit` (one query)."""
+    from chuyende.org.selectors import ancestors_by_path
+
+    above = ancestors_by_path([unit.path])
+    parent = above.get(unit.path[:-STEP])
+    names = [unit.name] + [above[p].name for p in sorted(above, reverse=True)]
+    markers = (" tỉnh ", " thành phố ")
+    locality = next((n.split(m, 1)[1].strip() for n in names for m in markers if m in n), "")
+    return (parent.name if parent else ""), locality
+
+
+def plain(value):
+    """12.00 -> 12; 12.50 -> Decimal('12.5'); None stays None."""
+    if value is None:
+        return None
+    number = Decimal(value)
+    return int(number) if number == int(number) else number.normalize()

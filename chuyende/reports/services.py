@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chuyende.core.audit import audit_record, diff
@@ -35,7 +35,13 @@ class ReportConflict(ValidationError):
 
 
 def indicators_sync() -> int:
-    """Mirror the registry's computed indicators into the database (idempotent)."""
+    """Mirror the registry's computed indicators into the database (idempotent). Names are
+    stored as their English msgids and translated when shown (Indicator.label)."""
+    with translation.override("en"):
+        return _indicators_sync()
+
+
+def _indicators_sync() -> int:
     existing = {i.code: i for i in Indicator.objects.all()}
     created = 0
     for spec in REGISTRY.values():
@@ -58,7 +64,8 @@ def indicators_sync() -> int:
 
 
 def period_ensure(code: str) -> ReportingPeriod:
-    fields = parse_period(code)
+    with translation.override("en"):  # the stored name is a fallback; ReportingPeriod.label
+        fields = parse_period(code)
     period, _created = ReportingPeriod.objects.get_or_create(
         code=fields.pop("code"), defaults=fields
     )

@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/open/", views.report_open, name="report_open"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report_review"),
+    path("reports/<int:pk>/docx/", views.report_docx, name="report_docx"),
+    path("reports/forms/<int:pk>/<str:period>/", views.completeness, name="completeness"),
+    path("reports/forms/<int:pk>/<str:period>/figures/", views.rollup, name="rollup"),
+    path("reports/forms/<int:pk>/<str:period>/figures.xlsx", views.rollup_xlsx, name="rollup_xlsx"),
+    path(
+        "reports/forms/<int:pk>/<str:period>/compiled.docx",
+        views.compiled_docx,
+        name="compiled_docx",
+    ),
+]
