@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "chuyende.outreach",
     "chuyende.materials",
     "chuyende.reports",
+    "chuyende.notifications",
     "chuyende.demo",
 ]
 
@@ -224,3 +225,12 @@ MEMBERS_PER_PAGE = 50
 # Reports: the month-day the reporting year starts in the previous calendar year ("12-15" for
 # 15/12 to 14/12, as many federations count); "01-01" for calendar periods.
 REPORTING_CUTOFF = env_str("REPORTING_CUTOFF", "01-01")
+
+# E-mail (reminder digests): the console in a demo, SMTP in production.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuyende@localhost")

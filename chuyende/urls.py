@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("chuyende.outreach.urls")),
     path("", include("chuyende.materials.urls")),
     path("", include("chuyende.reports.urls")),
+    path("", include("chuyende.notifications.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
