@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "chuyende.notifications.context.unread",
             ],
             # |unlocalize everywhere: ids and query strings must never read "1.573"
             "builtins": ["django.templatetags.l10n"],
@@ -234,3 +235,5 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chuyende@localhost")
+# Full links in e-mail digests, e.g. https://congdoan.daklak.vn
+SITE_URL = env_str("SITE_URL")

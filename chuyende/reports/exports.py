@@ -21,6 +21,7 @@ from chuyende.core.documents import (
     vn_number,
 )
 
+from .references import figure_values, fill_references
 from .selectors import completeness, document_header, report_figures, rollup, unit_figures
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -101,10 +102,11 @@ def _document(*, unit, form, period, report, recipients, landscape=False) -> Off
     )
 
 
-def _narrative(body, report, section, text_after=None):
+def _narrative(body, report, section, text_after=None, values=None):
     for field, heading in SECTIONS:
         body.heading(heading)
         text = getattr(report, field, "") if report is not None else ""
+        text = fill_references(text, values or {})
         for line in (text or "").splitlines():
             if line.strip():
                 body.paragraph(line.strip())
@@ -152,7 +154,8 @@ def report_docx(*, report) -> bytes:
         report=report,
         recipients=[Recipient(report.form.recipient.name, "Báo cáo")],
     )
-    return build_document(doc, lambda body: _narrative(body, report, None, table))
+    values = figure_values(figures)
+    return build_document(doc, lambda body: _narrative(body, report, None, table, values))
 
 
 @_in_vietnamese
@@ -193,7 +196,7 @@ def compiled_docx(*, form, period, parent, own_report, totals, rollup, completen
         recipients=recipients,
         landscape=len(indicators) > 6,
     )
-    return build_document(doc, lambda body: _narrative(body, own_report, None, tables))
+    return build_document(doc, lambda body: _narrative(body, own_report, None, tables, totals))
 
 
 def figures_xlsx(*, form, period, parent, rollup) -> bytes:

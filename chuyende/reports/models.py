@@ -196,3 +196,27 @@ class ReportValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code}={self.value}"
+
+
+class ReportAttachment(models.Model):
+    """A file sent with a report (photos, minutes, lists); served only through a scoped view."""
+
+    scope_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="reports/%Y/")
+    name = models.CharField(_("name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,7 @@
 """Writes on reports: each atomic, audited; saving a report is optimistically locked."""
 
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
 
 from .choices import ReportStatus, Source
-from .models import Indicator, Report, ReportingPeriod, ReportValue
+from .models import Indicator, Report, ReportAttachment, ReportingPeriod, ReportValue
 from .periods import parse_period
 from .registry import REGISTRY
 from .selectors import unit_figures
@@ -262,4 +263,44 @@ def report_reopen(*, report: Report, acting_user, comment: str) -> Report:
         action="reopen",
         comment=comment.strip(),
         review=True,
+    )
+
+
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
+
+
+@transaction.atomic
+def report_attach(*, report: Report, upload, acting_user) -> ReportAttachment:
+    """Attach a file to a report that can still be edited."""
+    require(acting_user, "change", report.unit)
+    if not report.is_editable:
+        raise ValidationError(
+            _("This report is %(status)s and can no longer be edited.")
+            % {"status": report.get_status_display()}
+        )
+    name = PurePath(upload.name or "").name
+    if PurePath(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(_("Attach a PDF, Word, Excel, JPEG, PNG or ZIP file."))
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."))
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    attachment = ReportAttachment(report=report, name=name[:255], uploaded_by=acting_user)
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=attachment,
+        unit=report.unit,
+        object_repr=f"{report} — {name}"[:255],
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_downloaded(*, attachment, acting_user) -> None:
+    audit_record(
+        actor=acting_user, action=AuditAction.EXPORT, obj=attachment, unit=attachment.report.unit
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_files
 
 app_name = "reports"
 urlpatterns = [
@@ -18,4 +18,8 @@ urlpatterns = [
         views.compiled_docx,
         name="compiled_docx",
     ),
+    path("reports/dashboard/", views.dashboard, name="dashboard"),
+    path("reports/<int:pk>/attachments/", views_files.attachment_add, name="attachment_add"),
+    path("reports/attachments/<int:pk>/", views_files.attachment_file, name="attachment_file"),
+    path("reports/<int:pk>/pdf/", views_files.report_pdf, name="report_pdf"),
 ]

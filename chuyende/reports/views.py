@@ -98,6 +98,7 @@ def report_detail(request, pk):
             "report": report,
             "form": form,
             "figures": selectors.report_figures(report=report),
+            "attachments": list(report.attachments.all()),
             "can_change": can_change and report.is_editable,
             "can_submit": report.unit_id != report.form.recipient_id,  # the recipient's own
             "can_review": _can_review(request.user, report),
@@ -233,3 +234,32 @@ def compiled_docx(request, pk, period):
         raise PermissionDenied
     data = exports.compiled(form=form, period=period, parent=parent, user=request.user)
     return _download(data, f"bao-cao-tong-hop-{parent.code}-{period.code}.docx", DOCX)
+
+
+@login_required
+def dashboard(request):
+    """A unit (?unit=, else the top of the user's scope) and a period (?period=CODE, else the
+    latest period with reports): tiles, children compared, trend, completeness, overdue tasks."""
+    from .dashboard import dashboard as dashboard_data
+    from .dashboard import default_period, default_unit, overdue_tasks
+
+    units = Unit.objects.for_user(request.user).filter(active=True)
+    if request.GET.get("unit", "").isdigit():
+        unit = get_object_or_404(units, pk=request.GET["unit"])
+    else:
+        unit = default_unit(user=request.user)
+    if request.GET.get("period"):
+        period = get_object_or_404(ReportingPeriod, code=request.GET["period"])
+    else:
+        period = default_period(user=request.user)
+    if unit is None:
+        raise Http404
+    today = timezone.localdate()
+    if period is None:  # no reporting period yet: the overdue tasks only
+        data = {"overdue": overdue_tasks(user=request.user, unit=unit, today=today)}
+    else:
+        data = dashboard_data(user=request.user, unit=unit, period=period, today=today)
+    context = {"unit": unit, "period": period, "data": data}
+    context["periods"] = ReportingPeriod.objects.order_by("-end", "kind")
+    context["parent"] = units.filter(path=unit.path[: -selectors.STEP]).first()
+    return render(request, "reports/dashboard.html", context)

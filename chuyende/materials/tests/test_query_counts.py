@@ -42,13 +42,13 @@ def _grow(world, n):
     )
 
 
-# (url name, query, expected queries: session + user + scope + the page's own)
+# (url name, query, expected queries: session, user, scope, unread notifications, the page)
 PAGES = [
-    ("materials:material_list", "", 9),
-    ("materials:material_list", "?q=tai lieu&kind=pdf&audience=Đoàn viên", 9),
-    ("materials:material_detail", None, 5),
-    ("materials:material_downloads", None, 9),
-    ("materials:material_downloads", "a", 9),
+    ("materials:material_list", "", 10),
+    ("materials:material_list", "?q=tai lieu&kind=pdf&audience=Đoàn viên", 10),
+    ("materials:material_detail", None, 6),
+    ("materials:material_downloads", None, 10),
+    ("materials:material_downloads", "a", 10),
 ]
 
 

@@ -27,12 +27,12 @@ def _count(client, url):
     return len(ctx.captured_queries)
 
 
-# (url name, kwargs, expected queries: session + user + scope + the page's own)
+# (url name, kwargs, expected queries: session, user, scope, unread notifications, the page)
 PAGES = [
-    ("core:home", None, 8),
-    ("org:member_list", None, 5),
-    ("org:unit_detail", "a", 14),
-    ("org:unit_tree", None, 4),
+    ("core:home", None, 9),
+    ("org:member_list", None, 6),
+    ("org:unit_detail", "a", 15),
+    ("org:unit_tree", None, 5),
     ("org:unit_children", "a", 7),
 ]
 

@@ -1,6 +1,8 @@
 """URLs of `reports` for the scoping walk in chuyende/core/tests/test_url_scoping.py."""
 
-from chuyende.reports.models import Report, ReportForm
+from django.core.files.base import ContentFile
+
+from chuyende.reports.models import Report, ReportAttachment, ReportForm
 from chuyende.reports.services import period_ensure
 
 
@@ -20,6 +22,14 @@ def foreign_report(w):
     return w.foreign_report
 
 
+def foreign_attachment(w):
+    if not hasattr(w, "foreign_attachment"):
+        attachment = ReportAttachment(report=foreign_report(w), name="Ea Kar.pdf")
+        attachment.file.save("ea-kar.pdf", ContentFile(b"%PDF-1.4 Ea Kar"), save=True)
+        w.foreign_attachment = attachment
+    return w.foreign_attachment
+
+
 def _overview(w):
     report = foreign_report(w)
     return {"pk": report.form_id, "period": report.period.code}
@@ -30,6 +40,9 @@ OBJECT_URLS = {
     "reports:report_submit": lambda w: {"pk": foreign_report(w).pk},
     "reports:report_review": lambda w: {"pk": foreign_report(w).pk},
     "reports:report_docx": lambda w: {"pk": foreign_report(w).pk},
+    "reports:report_pdf": lambda w: {"pk": foreign_report(w).pk},
+    "reports:attachment_add": lambda w: {"pk": foreign_report(w).pk},
+    "reports:attachment_file": lambda w: {"pk": foreign_attachment(w).pk},
     "reports:completeness": _overview,
     "reports:rollup": _overview,
     "reports:rollup_xlsx": _overview,
@@ -38,4 +51,5 @@ OBJECT_URLS = {
 LIST_URLS = {
     "reports:report_list": "",
     "reports:report_open": "",
+    "reports:dashboard": "",
 }
