@@ -76,3 +76,15 @@ def test_pdf_without_libreoffice_says_so_instead_of_failing(client, reporting, m
     assert response.status_code == 200
     assert "LibreOffice" in response.content.decode()
     assert reverse("reports:report_docx", args=[report.pk]) in response.content.decode()
+
+
+@pytest.mark.skipif(
+    __import__("chuyende.core.pdf", fromlist=["office_binary"]).office_binary() is None,
+    reason="LibreOffice is not installed: the PDF copy is only made where it is",
+)
+def test_the_report_comes_as_pdf_where_libreoffice_is_installed(client, reporting):
+    report = open_report(reporting)
+    client.force_login(reporting.bob)
+    response = client.get(reverse("reports:report_pdf", args=[report.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
