@@ -146,6 +146,32 @@ def run(*, scale: str):
             "SQL: downloads per material",
         ),
     ]
+    from chuyende.reports.models import ReportForm
+
+    report_form = ReportForm.objects.filter(recipient=province, period_kind="semester").first()
+    if report_form is not None:
+        pages += [
+            (
+                "reports_dashboard_province_ms",
+                "/reports/dashboard/?period=2024S1",
+                _raw(
+                    "select count(*) from org_member m join org_unit u on u.id = m.unit_id"
+                    " where u.path like %s",
+                    [prefix],
+                ),
+                "SQL: member count of the subtree",
+            ),
+            (
+                "reports_figures_province_ms",
+                f"/reports/forms/{report_form.pk}/2024S1/figures/",
+                _raw(
+                    "select r.unit_id, v.indicator_id, v.value from reports_reportvalue v"
+                    " join reports_report r on r.id = v.report_id where r.form_id = %s",
+                    [report_form.pk],
+                ),
+                "SQL: the reported values of the form",
+            ),
+        ]
     metrics, checks = [], []
     for metric, url, baseline, what in pages:
         with CaptureQueriesContext(connection) as ctx:
