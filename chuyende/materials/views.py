@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.org.models import Unit
@@ -157,10 +158,7 @@ def material_download(request, pk):
     material = _material(request, pk)
     handle = None
     if material.is_file:
-        try:
-            handle = material.file.open("rb")
-        except (FileNotFoundError, ValueError) as error:
-            raise Http404 from error
+        handle = open_stored(material.file)
     services.material_download(material=material, acting_user=request.user)
     if handle is None:
         return redirect(material.url)

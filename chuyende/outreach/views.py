@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.org.models import Unit
@@ -208,12 +209,7 @@ def post_delete(request, pk):
 def post_screenshot(request, pk):
     """The screenshot, only through scoping; served as an image by its bytes, never as HTML."""
     post = _post(request, pk)
-    if not post.screenshot:
-        raise Http404
-    try:
-        handle = post.screenshot.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    handle = open_stored(post.screenshot)
     kind = image_kind(handle.read(16))
     handle.seek(0)
     if kind is None:

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.org.models import Unit
@@ -497,12 +498,7 @@ def task_edit(request, pk):
 
 
 def _file_response(field, audit_obj, unit, user):
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    handle = open_stored(field)
     services.file_downloaded(obj=audit_obj, unit=unit, acting_user=user)
     return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
 

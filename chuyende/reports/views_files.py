@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from chuyende.core.files import open_stored
 from chuyende.core.pdf import docx_to_pdf
 
 from . import exports, services
@@ -37,10 +38,7 @@ def attachment_file(request, pk):
     attachment = get_object_or_404(
         ReportAttachment.objects.for_user(request.user).select_related("report__unit"), pk=pk
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
+    handle = open_stored(attachment.file)
     services.attachment_downloaded(attachment=attachment, acting_user=request.user)
     return FileResponse(handle, as_attachment=True, filename=attachment.name)
 

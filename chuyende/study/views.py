@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.org.choices import UnitKind
@@ -298,22 +299,13 @@ def photo_add(request, pk):
     return redirect("study:session_detail", pk=session.pk)
 
 
-def _open(field):
-    if not field:
-        raise Http404
-    try:
-        return field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-
-
 @login_required
 def photo_file(request, pk):
     """A session photo, shown in the page: only through this scoped view."""
     photo = get_object_or_404(
         SessionPhoto.objects.for_user(request.user).select_related("session"), pk=pk
     )
-    response = FileResponse(_open(photo.image), content_type=photo.content_type)
+    response = FileResponse(open_stored(photo.image), content_type=photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
@@ -321,7 +313,7 @@ def photo_file(request, pk):
 @login_required
 def minutes_file(request, pk):
     session = _session(request, pk)
-    handle = _open(session.minutes)
+    handle = open_stored(session.minutes)
     services.session_exported(session=session, acting_user=request.user, what="minutes")
     return FileResponse(
         handle, as_attachment=True, filename=session.minutes.name.rsplit("/", 1)[-1]
