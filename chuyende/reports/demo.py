@@ -325,6 +325,9 @@ def load_demo(*, province, plan, rng, stdout=None) -> None:
     }
     if Report.objects.filter(form__plan=plan).exists():
         return
+    # The demo shows 2024 as if entry were still open, so its drafts can be tried today; a real
+    # period locks LOCK_AFTER_DAYS after its due date.
+    ReportingPeriod.objects.filter(code__in=PERIODS).update(locks_on=None)
     periods = {p.code: p for p in ReportingPeriod.objects.filter(code__in=PERIODS)}
     uppers = list(
         Unit.objects.filter(

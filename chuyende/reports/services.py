@@ -121,6 +121,14 @@ def _decimal(value):
     return number
 
 
+def _require_open(report):
+    """Entry closes on the period's locks_on date, for saving and for submitting alike."""
+    if report.period.is_locked:
+        raise ValidationError(
+            _("Entry for this period is locked. Ask the upper level to reopen it.")
+        )
+
+
 @transaction.atomic
 def report_save(
     *, report: Report, version: int, acting_user, narrative: dict, declared: dict | None = None
@@ -136,10 +144,7 @@ def report_save(
             _("This report is %(status)s and can no longer be edited.")
             % {"status": report.get_status_display()}
         )
-    if report.period.is_locked:
-        raise ValidationError(
-            _("Entry for this period is locked. Ask the upper level to reopen it.")
-        )
+    _require_open(report)
     fields = {k: (narrative.get(k) or "").strip() for k in NARRATIVE if k in narrative}
     old = {k: getattr(report, k) for k in fields}
     updated = Report.objects.filter(pk=report.pk, version=version).update(
@@ -209,6 +214,7 @@ def _transition(report, acting_user, *, allowed_from, to, action, comment="", re
 @transaction.atomic
 def report_submit(*, report: Report, acting_user) -> Report:
     require(acting_user, "change", report.unit)
+    _require_open(report)
     _refresh_values(report)
     return _transition(
         report,

@@ -117,3 +117,13 @@ def test_loading_the_reports_again_changes_nothing(demo):
         AuditEvent.objects.count(),
         ReportForm.objects.count(),
     ) == before
+
+
+def test_the_demo_keeps_its_2024_periods_open_so_drafts_can_be_tried():
+    from chuyende.demo.builder import build_demo
+    from chuyende.reports.models import ReportingPeriod
+
+    build_demo(scale=0.02)
+    periods = ReportingPeriod.objects.filter(code__in=["2024S1", "2024S2", "2024"])
+    assert periods.count() == 3
+    assert not any(p.is_locked for p in periods)

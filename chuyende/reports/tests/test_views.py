@@ -291,3 +291,19 @@ def test_compute_figures_for_every_child_is_one_query_per_indicator(reporting):
         )
     assert len(queries) == 1
     assert figures[w.a.path]["test.members"] == 3 and figures[w.b.path]["test.members"] == 1
+
+
+def test_a_locked_period_refuses_saving_and_submitting_alike(client, reporting):
+    report = open_report(reporting)
+    reporting.period.locks_on = reporting.period.due  # 10/07/2024; the fixture's today is 05/07
+    reporting.period.save()
+    with time_machine.travel(at(2024, 12, 1), tick=False):
+        client.force_login(reporting.bob)
+        response = client.post(reverse("reports:report_submit", args=[report.pk]), follow=True)
+        assert "khóa" in " ".join(str(m) for m in response.context["messages"])
+        response = client.post(
+            reverse("reports:report_detail", args=[report.pk]), save_data(report)
+        )
+        assert response.status_code == 200
+    report.refresh_from_db()
+    assert report.status == "draft" and report.leadership == ""
