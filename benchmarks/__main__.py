@@ -26,9 +26,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from . import pages
+    from . import imports, pages
 
-    benches = {"pages": pages.run}
+    benches = {"pages": pages.run, "imports": imports.run}
     wanted = [b for b in args.only.split(",") if b] or list(benches)
     for name in wanted:
         if name not in benches:

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "chuyende.materials",
     "chuyende.reports",
     "chuyende.notifications",
+    "chuyende.transfer",
     "chuyende.demo",
 ]
 
@@ -147,8 +148,19 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by the web workers and the task worker of one machine (progress, rate limits).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Spreadsheet imports: the largest file accepted, the most data rows, and what a zip may unpack to.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

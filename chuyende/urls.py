@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("chuyende.materials.urls")),
     path("", include("chuyende.reports.urls")),
     path("", include("chuyende.notifications.urls")),
+    path("", include("chuyende.transfer.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -28,20 +28,19 @@ def request_context(request):
         _client_ip.reset(token)
 
 
-def audit_record(
+def audit_event(
     *, actor, action, obj=None, unit=None, changes=None, object_type=None, object_repr=None
 ):
-    """Write one audit row. Call it inside the transaction of the write it records."""
+    """An unsaved audit row (for bulk writes: save them with bulk_create in the transaction)."""
     from .models import AuditEvent
 
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must run inside the transaction of the audited write")
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_repr = object_repr or str(obj)
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else "",
+    signed_in = actor is not None and actor.is_authenticated
+    return AuditEvent(
+        actor=actor if signed_in else None,
+        actor_name=actor.get_username() if signed_in else "",
         ip_address=_client_ip.get(),
         action=action,
         object_type=object_type or "",
@@ -50,6 +49,25 @@ def audit_record(
         unit=unit,
         changes=changes or {},
     )
+
+
+def audit_record(
+    *, actor, action, obj=None, unit=None, changes=None, object_type=None, object_repr=None
+):
+    """Write one audit row. Call it inside the transaction of the write it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the audited write")
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        unit=unit,
+        changes=changes,
+        object_type=object_type,
+        object_repr=object_repr,
+    )
+    event.save()
+    return event
 
 
 def _plain(value):

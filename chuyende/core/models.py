@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", _("Reveal personal data")
     MOVE = "move", _("Move")
     MERGE = "merge", _("Merge")
+    IMPORT = "import", _("Import")
 
 
 class AuditEvent(models.Model):

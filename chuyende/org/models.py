@@ -122,6 +122,30 @@ class UnitEvent(models.Model):
         return f"{self.at:%Y-%m-%d} {self.kind} {self.unit_id}"
 
 
+def member_date_errors(date_of_birth, joined_on, today=None) -> dict:
+    """Field → message for a date of birth or a date joined that cannot be right."""
+    today = today or timezone.localdate()
+    errors = {}
+    if date_of_birth:
+        age = (
+            today.year
+            - date_of_birth.year
+            - ((today.month, today.day) < (date_of_birth.month, date_of_birth.day))
+        )
+        if date_of_birth > today:
+            errors["date_of_birth"] = _("The date of birth cannot be in the future.")
+        elif age < 15:
+            errors["date_of_birth"] = _("A union member must be at least 15 years old.")
+        elif age > 100:
+            errors["date_of_birth"] = _("Please check the date of birth: over 100 years old.")
+    if joined_on:
+        if joined_on > today:
+            errors["joined_on"] = _("The date joined cannot be in the future.")
+        elif date_of_birth and joined_on <= date_of_birth:
+            errors["joined_on"] = _("The date joined must be after the date of birth.")
+    return errors
+
+
 class Member(models.Model):
     """A union member (đoàn viên) in a grassroots unit or a group below it."""
 
@@ -193,26 +217,8 @@ class Member(models.Model):
         return self.full_name
 
     def clean(self):
-        today = timezone.localdate()
-        errors = {}
         self.full_name = " ".join((self.full_name or "").split())
-        if self.date_of_birth:
-            age = (
-                today.year
-                - self.date_of_birth.year
-                - ((today.month, today.day) < (self.date_of_birth.month, self.date_of_birth.day))
-            )
-            if self.date_of_birth > today:
-                errors["date_of_birth"] = _("The date of birth cannot be in the future.")
-            elif age < 15:
-                errors["date_of_birth"] = _("A union member must be at least 15 years old.")
-            elif age > 100:
-                errors["date_of_birth"] = _("Please check the date of birth: over 100 years old.")
-        if self.joined_on:
-            if self.joined_on > today:
-                errors["joined_on"] = _("The date joined cannot be in the future.")
-            elif self.date_of_birth and self.joined_on <= self.date_of_birth:
-                errors["joined_on"] = _("The date joined must be after the date of birth.")
+        errors = member_date_errors(self.date_of_birth, self.joined_on)
         for field, message in (
             ("id_number", _("Another member already has this citizen ID number.")),
             ("card_number", _("Another member already has this union card number.")),

@@ -1,0 +1,143 @@
+"""The columns of a member sheet and of a unit sheet: their Vietnamese headers (in the template
+and as the guesses for other files' headers) and what each must hold.
+
+The aliases cover the headers seen in federations' own sheets and in the exports of the Tổng
+Liên đoàn's membership software; matching ignores accents, case and punctuation.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # field name
+    header: str  # the template's Vietnamese header (a document in Vietnamese, not translated)
+    label: object  # the screen label (translated)
+    aliases: tuple = field(default_factory=tuple)
+    required: bool = False
+    example: object = ""
+
+
+MEMBER_COLUMNS = (
+    Column(
+        "unit_code",
+        "Mã đơn vị",
+        _("Unit code"),
+        ("mã đơn vị", "mã cđcs", "mã công đoàn cơ sở", "mã công đoàn", "đơn vị mã", "ma dv"),
+        required=True,
+        example="DLK-BMT-0001",
+    ),
+    Column(
+        "full_name",
+        "Họ và tên",
+        _("Full name"),
+        ("họ và tên", "họ tên", "họ và tên đoàn viên", "tên đoàn viên", "ho ten dv"),
+        required=True,
+        example="Nguyễn Thị Hồng Nhung",
+    ),
+    Column("gender", "Giới tính", _("Gender"), ("giới tính", "giới", "nam nữ"), True, "Nữ"),
+    Column(
+        "date_of_birth",
+        "Ngày sinh",
+        _("Date of birth"),
+        ("ngày sinh", "ngày tháng năm sinh", "sinh ngày"),
+        example="02/03/1985",
+    ),
+    Column("ethnicity", "Dân tộc", _("Ethnicity"), ("dân tộc",), example="Kinh"),
+    Column("religion", "Tôn giáo", _("Religion"), ("tôn giáo",), example="Không"),
+    Column(
+        "phone",
+        "Số điện thoại",
+        _("Phone"),
+        ("số điện thoại", "điện thoại", "sđt", "số đt", "di động", "điện thoại di động"),
+        example="0912345678",
+    ),
+    Column("email", "Email", _("Email"), ("email", "thư điện tử", "e mail")),
+    Column(
+        "id_number",
+        "Số CCCD",
+        _("Citizen ID number"),
+        ("số cccd", "cccd", "căn cước công dân", "số căn cước", "số định danh", "cmnd cccd"),
+        example="066185001234",
+    ),
+    Column(
+        "card_number",
+        "Số thẻ đoàn viên",
+        _("Union card number"),
+        ("số thẻ đoàn viên", "số thẻ", "mã thẻ", "số thẻ đv", "mã đoàn viên", "thẻ đoàn viên"),
+        example="DLK-0000001",
+    ),
+    Column(
+        "job_title",
+        "Chức vụ",
+        _("Job title"),
+        ("chức vụ", "chức danh", "nghề nghiệp", "công việc", "chức vụ chính quyền"),
+        example="Giáo viên",
+    ),
+    Column(
+        "union_position",
+        "Chức vụ công đoàn",
+        _("Union position"),
+        ("chức vụ công đoàn", "chức vụ cđ", "chức danh công đoàn"),
+    ),
+    Column(
+        "joined_on",
+        "Ngày vào công đoàn",
+        _("Date joined the union"),
+        ("ngày vào công đoàn", "ngày kết nạp", "ngày gia nhập", "ngày vào cđ"),
+        example="15/09/2010",
+    ),
+    Column("status", "Trạng thái", _("Status"), ("trạng thái", "tình trạng")),
+)
+
+UNIT_COLUMNS = (
+    Column("code", "Mã đơn vị", _("Unit code"), ("mã đơn vị", "mã"), True, "DLK-BMT-0100"),
+    Column(
+        "name",
+        "Tên đơn vị",
+        _("Name"),
+        ("tên đơn vị", "tên công đoàn", "tên cđcs", "tên"),
+        True,
+        "Công đoàn Trường THCS Nguyễn Du",
+    ),
+    Column(
+        "parent_code",
+        "Mã đơn vị cấp trên",
+        _("Parent unit code"),
+        ("mã đơn vị cấp trên", "mã cấp trên", "cấp trên trực tiếp", "đơn vị cấp trên"),
+        True,
+        "DLK-BMT",
+    ),
+    Column("kind", "Cấp", _("Kind"), ("cấp", "loại đơn vị", "cấp công đoàn"), True, "CĐCS"),
+    Column("sub_kind", "Loại hình", _("Sub-kind"), ("loại hình", "khối")),
+    Column("short_name", "Tên viết tắt", _("Short name"), ("tên viết tắt", "tên ngắn")),
+    Column("address", "Địa chỉ", _("Address"), ("địa chỉ",)),
+    Column("phone", "Số điện thoại", _("Phone"), ("số điện thoại", "điện thoại", "sđt")),
+    Column("email", "Email", _("Email"), ("email", "thư điện tử")),
+)
+
+COLUMNS = {"members": MEMBER_COLUMNS, "units": UNIT_COLUMNS}
+
+# Extra names for choices, beside their key and their English and Vietnamese labels.
+GENDER_ALIASES = {"male": ("nam", "m"), "female": ("nữ", "nu", "f")}
+KIND_ALIASES = {
+    "grassroots": ("cđcs", "cơ sở", "công đoàn cơ sở"),
+    "upper": ("cấp trên", "cấp trên cơ sở", "cđ cấp trên trực tiếp cơ sở"),
+    "section": ("cđbp", "tổ công đoàn", "công đoàn bộ phận", "bộ phận"),
+    "province": ("lđlđ tỉnh", "tỉnh"),
+    "department": ("ban", "phòng ban"),
+    "affiliate": ("trực thuộc", "đơn vị trực thuộc"),
+}
+STATUS_ALIASES = {
+    "active": ("đang sinh hoạt", "sinh hoạt", "hoạt động"),
+    "transferred": ("chuyển đi", "chuyển sinh hoạt"),
+    "left": ("thôi", "ra khỏi", "nghỉ"),
+}
+NO_RELIGION = ("không", "khong", "ko", "-")
+
+
+def aliases(kind: str) -> dict[str, tuple]:
+    """Field → every name its column may carry (the template's header first)."""
+    return {c.name: (c.header, *c.aliases) for c in COLUMNS[kind]}
