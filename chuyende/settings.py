@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "chuyende.reports",
     "chuyende.notifications",
     "chuyende.transfer",
+    "chuyende.honors",
+    "chuyende.inspections",
     "chuyende.demo",
 ]
 

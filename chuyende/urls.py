@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("chuyende.reports.urls")),
     path("", include("chuyende.notifications.urls")),
     path("", include("chuyende.transfer.urls")),
+    path("", include("chuyende.honors.urls")),
+    path("", include("chuyende.inspections.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -16,6 +16,7 @@ written back to a sheet from user text go through `safe_cell`, so nothing runs a
 
 import csv
 import datetime
+import functools
 import io
 import itertools
 import re
@@ -203,6 +204,28 @@ def read_table(file, *, aliases: dict[str, Sequence[str]] | None = None) -> Tabl
     )
 
 
+def read_header(file, *, aliases: dict[str, Sequence[str]] | None = None) -> Table:
+    """Only the header of a file (its row and its names), without loading a whole .xlsx sheet:
+    for the column-matching screen. The rows are not available on the result."""
+    name = _name_of(file)
+    if Path(name).suffix.lower() not in {".xlsx", ".xlsm"}:
+        return read_table(file, aliases=aliases)
+    data = _read_bytes(file)
+    _check_zip(data)
+    try:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        head = [list(row) for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        workbook.close()
+    except Exception:  # anything openpyxl cannot stream, the full reader reports properly
+        if hasattr(file, "seek"):
+            file.seek(0)
+        return read_table(file, aliases=aliases)
+    return _table(iter(head), first_row=1, aliases=aliases, source_format="xlsx")
+
+
 def _check_zip(data: bytes) -> None:
     """Refuse what is not a zip or unpacks to far more than a real spreadsheet would."""
     try:
@@ -311,7 +334,12 @@ def _header_index(rows, aliases) -> int | None:
 
 def header_key(value) -> str:
     """'HỌ VÀ TÊN (*)' -> 'ho va ten': accents, case, punctuation and extra spaces ignored."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text(value))).split())
+    return _key(text(value))
+
+
+@functools.lru_cache(maxsize=4096)  # cells repeat: "Nữ", "Kinh", unit codes…
+def _key(value: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(value)).split())
 
 
 def match_headers(headers: Sequence[str], aliases: dict[str, Sequence[str]]) -> dict[str, int]:
@@ -468,21 +496,33 @@ def parse_int(value, *, minimum=None, maximum=None) -> int | None:
     return number
 
 
-def parse_choice(value, choices, *, aliases: dict[str, Sequence[str]] | None = None) -> str:
-    """The key of a choice named by its key, its English or Vietnamese label, or an alias."""
-    raw = text(value)
-    if not raw:
-        return ""
-    wanted = header_key(raw)
+def choice_parser(choices, *, aliases: dict[str, Sequence[str]] | None = None):
+    """A parser for one set of choices, its lookup table built once: the key of a choice named
+    by its key, its English or Vietnamese label, or an alias (accents and case ignored)."""
+    table = {}
     for key, label in choices:
-        names = {str(key)}
+        names = {str(key), *(aliases or {}).get(key, ())}
         for language in ("vi", "en"):
             with translation.override(language):
                 names.add(str(label))
-        names.update((aliases or {}).get(key, ()))
-        if wanted in {header_key(n) for n in names}:
-            return key
-    raise CellError(_("“%(value)s” is not one of the allowed values.") % {"value": raw})
+        for name in names:
+            table.setdefault(header_key(name), key)
+
+    def parse(value) -> str:
+        raw = text(value)
+        if not raw:
+            return ""
+        found = table.get(header_key(raw))
+        if found is None:
+            raise CellError(_("“%(value)s” is not one of the allowed values.") % {"value": raw})
+        return found
+
+    return parse
+
+
+def parse_choice(value, choices, *, aliases: dict[str, Sequence[str]] | None = None) -> str:
+    """One value against a set of choices (for many rows, build `choice_parser` once)."""
+    return choice_parser(choices, aliases=aliases)(value)
 
 
 # Writing ---------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Vietnamese-aware text: accent-insensitive folding for search and a collation key for sorting."""
 
+import functools
 import unicodedata
 
 # Vietnamese alphabet order; f, j, w, z (foreign and minority names) placed after their neighbours.
@@ -37,7 +38,20 @@ def nfc(text: str | None) -> str:
 
 
 def _letters(text: str) -> list[tuple[int, int]]:
-    """(letter rank, tone rank) for each letter or digit of text, in order."""
+    """(letter rank, tone rank) for each letter or digit of text, in order; (0, 0) between
+    words. Words repeat across a population (Nguyễn, Thị, Văn…), so each is ranked once."""
+    result: list[tuple[int, int]] = []
+    for word in text.split():
+        letters = _word_letters(word)
+        if letters:
+            if result:
+                result.append((0, 0))  # word break sorts before any letter
+            result.extend(letters)
+    return result
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_letters(text: str) -> tuple[tuple[int, int], ...]:
     result: list[tuple[int, int]] = []
     for ch in unicodedata.normalize("NFD", text.lower()):
         if ch in _TONES:
@@ -56,9 +70,7 @@ def _letters(text: str) -> list[tuple[int, int]]:
             result.append((_LETTER_RANK[ch], 0))
         elif ch in _DIGIT_RANK:
             result.append((_DIGIT_RANK[ch], 0))
-        elif ch.isspace() and result and result[-1][0] != 0:
-            result.append((0, 0))  # word break sorts before any letter
-    return result
+    return tuple(result)
 
 
 def _encode(letters: list[tuple[int, int]], width: int) -> tuple[str, str]:

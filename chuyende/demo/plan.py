@@ -113,6 +113,8 @@ DEMO_MODULES = (
     "chuyende.study",
     "chuyende.outreach",
     "chuyende.materials",
+    "chuyende.honors",
+    "chuyende.inspections",
     "chuyende.reports",
 )
 

@@ -95,22 +95,27 @@ def _parse_religion(value):
     return "" if fold(result) in NO_RELIGION else result[: LIMITS["religion"]]
 
 
-PARSERS: dict[str, Callable] = {
-    "unit_code": sheets.text,
-    "full_name": _parse_text("full_name"),
-    "gender": lambda v: sheets.parse_choice(v, Gender.choices, aliases=GENDER_ALIASES),
-    "date_of_birth": sheets.parse_date,
-    "ethnicity": lambda v: sheets.parse_choice(v, ETHNICITY_CHOICES),
-    "religion": _parse_religion,
-    "phone": sheets.parse_phone,
-    "email": _parse_email,
-    "id_number": sheets.parse_id_number,
-    "card_number": lambda v: sheets.text(v).upper()[: LIMITS["card_number"] + 1],
-    "job_title": _parse_text("job_title"),
-    "union_position": lambda v: sheets.parse_choice(v, UnionPosition.choices),
-    "joined_on": sheets.parse_date,
-    "status": lambda v: sheets.parse_choice(v, MemberStatus.choices, aliases=STATUS_ALIASES),
-}
+def parsers() -> dict[str, Callable]:
+    """Field → cell parser; the choice tables are built once per check, in the language then
+    active (messages follow it)."""
+    return {
+        "unit_code": sheets.text,
+        "full_name": _parse_text("full_name"),
+        "gender": sheets.choice_parser(Gender.choices, aliases=GENDER_ALIASES),
+        "date_of_birth": sheets.parse_date,
+        "ethnicity": sheets.choice_parser(ETHNICITY_CHOICES),
+        "religion": _parse_religion,
+        "phone": sheets.parse_phone,
+        "email": _parse_email,
+        "id_number": sheets.parse_id_number,
+        "card_number": lambda v: sheets.text(v).upper()[: LIMITS["card_number"] + 1],
+        "job_title": _parse_text("job_title"),
+        "union_position": sheets.choice_parser(UnionPosition.choices),
+        "joined_on": sheets.parse_date,
+        "status": sheets.choice_parser(MemberStatus.choices, aliases=STATUS_ALIASES),
+    }
+
+
 HEADERS = {c.name: c.header for c in MEMBER_COLUMNS}
 REQUIRED_NEW = ("full_name", "gender")
 
@@ -123,31 +128,53 @@ def _chunks(items, size=CHUNK):
 
 def check(job, *, progress: Callable[[int, int], None] | None = None) -> Outcome:
     """What importing the job's file would do; nothing is written."""
-    table = sheets.read_table(job.file.open("rb"), aliases=aliases("members"))
-    job.file.close()
+    return resolve(job, parse(job, progress=progress), progress=progress)
+
+
+def _column(job, headers):
     mapping = {name: int(index) for name, index in job.mapping.items()}
-    headers = table.headers
-    outcome = Outcome()
-    rows = []  # (row number, {field: value})
 
     def column(name):
         index = mapping.get(name)
         return headers[index] if index is not None and index < len(headers) else HEADERS[name]
 
+    return column
+
+
+def parse(job, *, progress=None) -> dict:
+    """Every mapped cell of the file parsed: {"headers", "rows": [[number, {field: value},
+    bad]], "errors": [[row, column, message]]}. Depends on the file and the mapping only."""
+    table = sheets.read_table(job.file.open("rb"), aliases=aliases("members"))
+    job.file.close()
+    mapping = {name: int(index) for name, index in job.mapping.items()}
+    headers = table.headers
+    column = _column(job, headers)
+    errors = []
+    rows = []
+    cell_parsers = parsers()
     for number, values in table.rows():
         parsed, bad = {}, False
         for name, index in mapping.items():
-            parser = PARSERS.get(name)
+            parser = cell_parsers.get(name)
             if parser is None or index >= len(values):
                 continue
             try:
                 parsed[name] = parser(values[index])
             except CellError as error:
-                outcome.errors.append(RowError(number, column(name), str(error)))
+                errors.append([number, column(name), str(error)])
                 bad = True
-        rows.append((number, parsed, bad))
+        rows.append([number, parsed, bad])
         if progress and len(rows) % CHUNK == 0:
             progress(len(rows), 0)
+    return {"headers": headers, "rows": rows, "errors": errors}
+
+
+def resolve(job, parsed: dict, *, progress=None) -> Outcome:
+    """The parsed rows against the database as it is now: units, matches, duplicates."""
+    rows = parsed["rows"]
+    column = _column(job, parsed["headers"])
+    mapping = job.mapping
+    outcome = Outcome(errors=[RowError(*e) for e in parsed["errors"]])
     outcome.total = len(rows)
     if progress:
         progress(0, outcome.total)
@@ -270,7 +297,12 @@ def _existing(field_name, keys) -> dict:
     keys = {k for k in keys if k}
     found = {}
     for chunk in _chunks(keys):
-        for member in Member.objects.filter(**{f"{field_name}__in": chunk}).select_related("unit"):
+        # the != '' term lets the database use the partial unique index on the field
+        for member in (
+            Member.objects.filter(**{f"{field_name}__in": chunk})
+            .exclude(**{field_name: ""})
+            .select_related("unit")
+        ):
             found[getattr(member, field_name)] = member
     return found
 
@@ -325,11 +357,30 @@ def insert(rows: list[dict], *, progress: Callable[[int], None] | None = None) -
                     if progress and index % CHUNK == 0:
                         progress(index)
         return
-    for start in range(0, len(rows), CHUNK):
-        batch = rows[start : start + CHUNK]
-        Member.objects.bulk_create([Member(**row) for row in batch], batch_size=500)
-        if progress:
-            progress(start + len(batch))
+    # Elsewhere (SQLite): one prepared INSERT run over each batch of rows.
+    ops = connection.ops
+    adapt = {
+        "date_of_birth": ops.adapt_datefield_value,
+        "joined_on": ops.adapt_datefield_value,
+        "created_at": ops.adapt_datetimefield_value,
+        "updated_at": ops.adapt_datetimefield_value,
+    }
+    table = connection.ops.quote_name(Member._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COPY_COLUMNS)
+    marks = ", ".join(["%s"] * len(COPY_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            batch = rows[start : start + CHUNK]
+            cursor.executemany(
+                sql,
+                [
+                    [adapt[c](row[c]) if c in adapt else row[c] for c in COPY_COLUMNS]
+                    for row in batch
+                ],
+            )
+            if progress:
+                progress(start + len(batch))
 
 
 UPDATE_BATCH = 500

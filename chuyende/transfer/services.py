@@ -5,10 +5,15 @@ it is then, and writes everything in one transaction: a crash or a killed worker
 half-written, and the job can be started again.
 """
 
+import datetime
+import gzip
+import hashlib
+import json
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +41,7 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
     if kind not in ENGINES:
         raise ValidationError(_("Unknown kind of import."))
     require(acting_user, RIGHTS[kind], unit)
-    table = sheets.read_table(upload, aliases=aliases(kind))
+    table = sheets.read_header(upload, aliases=aliases(kind))
     if hasattr(upload, "seek"):
         upload.seek(0)
     mapping = sheets.match_headers(table.headers, aliases(kind))
@@ -150,11 +155,53 @@ def _reporter(job, stage):
     return report
 
 
+def _parsed_name(job) -> str:
+    """Where the check keeps the parsed cells for the import (same file, same mapping)."""
+    digest = hashlib.sha256(
+        json.dumps([job.file.name, job.mapping], sort_keys=True).encode()
+    ).hexdigest()[:16]
+    return f"imports/parsed-{job.pk}-{digest}.json.gz"
+
+
+def _json_default(value):
+    if isinstance(value, datetime.date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _json_hook(obj):
+    return datetime.date.fromisoformat(obj["__date__"]) if "__date__" in obj else obj
+
+
+def _keep_parsed(job, parsed) -> None:
+    data = gzip.compress(
+        json.dumps(parsed, default=_json_default, ensure_ascii=False).encode(), compresslevel=1
+    )
+    name = _parsed_name(job)
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(data))
+
+
+def _parsed(job, engine):
+    """The cells parsed by the check when they are still there; otherwise parse again."""
+    name = _parsed_name(job)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return json.loads(gzip.decompress(handle.read()), object_hook=_json_hook)
+    return engine.parse(job, progress=_reporter(job, "check"))
+
+
+def _forget_parsed(job) -> None:
+    default_storage.delete(_parsed_name(job))
+
+
 def run_check(job_id: int) -> dict:
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     engine = ENGINES[job.kind]
     try:
-        outcome = engine.check(job, progress=_reporter(job, "check"))
+        parsed = engine.parse(job, progress=_reporter(job, "check"))
+        outcome = engine.resolve(job, parsed, progress=_reporter(job, "check"))
+        _keep_parsed(job, parsed)
     except ValidationError as error:
         return _fail(job, " ".join(error.messages))
     job.status = ImportStatus.VALIDATED
@@ -189,7 +236,8 @@ def run_import(job_id: int) -> dict:
     if user is None or not user_scope(user).allows(RIGHTS[job.kind], job.unit.path):
         return _fail(job, _("The user who started this import no longer has the right to do it."))
     try:
-        outcome = engine.check(job, progress=_reporter(job, "check"))
+        # the file's cells as the check parsed them; the database is consulted afresh
+        outcome = engine.resolve(job, _parsed(job, engine), progress=_reporter(job, "check"))
         if outcome.errors and not job.valid_only:
             raise ValidationError(
                 _("The data changed since the check: %(count)s rows now have errors.")
@@ -227,6 +275,7 @@ def run_import(job_id: int) -> dict:
         )
         raise
     progress.clear("import", job.pk)
+    _forget_parsed(job)
     return {"new": job.new_count, "updated": job.updated_count}
 
 

@@ -72,41 +72,60 @@ def _email(value):
     return result
 
 
-PARSERS: dict[str, Callable] = {
-    "code": _code,
-    "name": _text("name"),
-    "parent_code": _code,
-    "kind": lambda v: sheets.parse_choice(v, UnitKind.choices, aliases=KIND_ALIASES),
-    "sub_kind": lambda v: sheets.parse_choice(v, UnitSubKind.choices),
-    "short_name": _text("short_name"),
-    "address": _text("address"),
-    "phone": sheets.parse_phone,
-    "email": _email,
-}
+def parsers() -> dict[str, Callable]:
+    return {
+        "code": _code,
+        "name": _text("name"),
+        "parent_code": _code,
+        "kind": sheets.choice_parser(UnitKind.choices, aliases=KIND_ALIASES),
+        "sub_kind": sheets.choice_parser(UnitSubKind.choices),
+        "short_name": _text("short_name"),
+        "address": _text("address"),
+        "phone": sheets.parse_phone,
+        "email": _email,
+    }
 
 
 def check(job, *, progress=None) -> Outcome:
-    table = sheets.read_table(job.file.open("rb"), aliases=aliases("units"))
-    job.file.close()
+    return resolve(job, parse(job, progress=progress), progress=progress)
+
+
+def _column(job, headers):
     mapping = {name: int(index) for name, index in job.mapping.items()}
-    headers = table.headers
-    outcome = Outcome()
 
     def column(name):
         index = mapping.get(name)
         return headers[index] if index is not None and index < len(headers) else HEADERS[name]
 
+    return column
+
+
+def parse(job, *, progress=None) -> dict:
+    table = sheets.read_table(job.file.open("rb"), aliases=aliases("units"))
+    job.file.close()
+    mapping = {name: int(index) for name, index in job.mapping.items()}
+    headers = table.headers
+    column = _column(job, headers)
+    errors = []
     rows = []
+    cell_parsers = parsers()
     for number, values in table.rows():
         parsed, bad = {}, False
         for name, index in mapping.items():
-            if name in PARSERS and index < len(values):
+            if name in cell_parsers and index < len(values):
                 try:
-                    parsed[name] = PARSERS[name](values[index])
+                    parsed[name] = cell_parsers[name](values[index])
                 except CellError as error:
-                    outcome.errors.append(RowError(number, column(name), str(error)))
+                    errors.append([number, column(name), str(error)])
                     bad = True
-        rows.append((number, parsed, bad))
+        rows.append([number, parsed, bad])
+    return {"headers": headers, "rows": rows, "errors": errors}
+
+
+def resolve(job, parsed: dict, *, progress=None) -> Outcome:
+    rows = parsed["rows"]
+    column = _column(job, parsed["headers"])
+    outcome = Outcome(errors=[RowError(*e) for e in parsed["errors"]])
     outcome.total = len(rows)
     codes = {p.get("code", "").upper() for _n, p, _b in rows} | {
         p.get("parent_code", "").upper() for _n, p, _b in rows

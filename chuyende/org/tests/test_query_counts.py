@@ -29,9 +29,9 @@ def _count(client, url):
 
 # (url name, kwargs, expected queries: session, user, scope, unread notifications, the page)
 PAGES = [
-    ("core:home", None, 9),
+    ("core:home", None, 10),  # +1: the overdue inspection recommendations box
     ("org:member_list", None, 6),
-    ("org:unit_detail", "a", 15),
+    ("org:unit_detail", "a", 16),
     ("org:unit_tree", None, 5),
     ("org:unit_children", "a", 7),
 ]
