@@ -79,8 +79,10 @@ INSTALLED_APPS = [
     "chuyende.reports",
     "chuyende.notifications",
     "chuyende.transfer",
+    "chuyende.pledges",
     "chuyende.honors",
     "chuyende.inspections",
+    "chuyende.contests",
     "chuyende.demo",
 ]
 
@@ -163,6 +165,9 @@ else:
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024
+
+# Online contests: attempts one address may start in 10 minutes (shared cache, all workers).
+CONTESTS_STARTS_PER_ADDRESS = env_int("CONTESTS_STARTS_PER_ADDRESS", 30)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -14,8 +14,10 @@ urlpatterns = [
     path("", include("chuyende.reports.urls")),
     path("", include("chuyende.notifications.urls")),
     path("", include("chuyende.transfer.urls")),
+    path("", include("chuyende.pledges.urls")),
     path("", include("chuyende.honors.urls")),
     path("", include("chuyende.inspections.urls")),
+    path("", include("chuyende.contests.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

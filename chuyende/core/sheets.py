@@ -104,8 +104,11 @@ class Table:
         for number, raw in self.all_rows():
             if number <= self.header_row:
                 continue
-            values = [_blank_to_none(v) for v in raw[:width]]
-            if not any(v is not None for v in values):
+            values = [
+                None if v is None or v == "" or (v.__class__ is str and v.isspace()) else v
+                for v in raw[:width]
+            ]
+            if values.count(None) == len(values):
                 continue
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
@@ -202,28 +205,6 @@ def read_table(file, *, aliases: dict[str, Sequence[str]] | None = None) -> Tabl
     return _table(
         sheet.iter_rows(), first_row=start_row, aliases=aliases, source_format=extension[1:]
     )
-
-
-def read_header(file, *, aliases: dict[str, Sequence[str]] | None = None) -> Table:
-    """Only the header of a file (its row and its names), without loading a whole .xlsx sheet:
-    for the column-matching screen. The rows are not available on the result."""
-    name = _name_of(file)
-    if Path(name).suffix.lower() not in {".xlsx", ".xlsm"}:
-        return read_table(file, aliases=aliases)
-    data = _read_bytes(file)
-    _check_zip(data)
-    try:
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        head = [list(row) for row in sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
-        workbook.close()
-    except Exception:  # anything openpyxl cannot stream, the full reader reports properly
-        if hasattr(file, "seek"):
-            file.seek(0)
-        return read_table(file, aliases=aliases)
-    return _table(iter(head), first_row=1, aliases=aliases, source_format="xlsx")
 
 
 def _check_zip(data: bytes) -> None:
@@ -379,6 +360,10 @@ def match_headers(headers: Sequence[str], aliases: dict[str, Sequence[str]]) -> 
 
 def text(value) -> str:
     """A cell as clean text: NFC, single spaces; 12.0 -> '12'; dates as dd/mm/yyyy."""
+    if value.__class__ is str:  # most cells: the fast path
+        if value.isascii():
+            return " ".join(value.split())
+        return " ".join(unicodedata.normalize("NFC", value).split())
     if value is None:
         return ""
     if isinstance(value, bool):

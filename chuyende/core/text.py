@@ -28,9 +28,14 @@ def fold(text: str | None) -> str:
     """Lower case without diacritics: 'Nguyễn Văn An' -> 'nguyen van an', 'Đắk Lắk' -> 'dak lak'."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return " ".join(_fold_word(word) for word in text.split())
+
+
+@functools.lru_cache(maxsize=65536)  # words repeat across names and places
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.lower().split())
+    return "".join(stripped.lower().split())
 
 
 def nfc(text: str | None) -> str:
@@ -73,10 +78,14 @@ def _word_letters(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(result)
 
 
+_TWO_DIGITS = [f"{n:02d}" for n in range(100)]
+_ONE_DIGIT = [str(n) for n in range(10)]
+
+
 def _encode(letters: list[tuple[int, int]], width: int) -> tuple[str, str]:
     letters = letters[:width]
-    primary = "".join(f"{rank:02d}" for rank, _ in letters).ljust(width * 2, "0")
-    secondary = "".join(str(tone) for _, tone in letters).ljust(width, "0")
+    primary = "".join([_TWO_DIGITS[rank] for rank, _ in letters]).ljust(width * 2, "0")
+    secondary = "".join([_ONE_DIGIT[tone] for _, tone in letters]).ljust(width, "0")
     return primary, secondary
 
 

@@ -831,13 +831,31 @@ def _delete_protected_rows(path: str) -> None:
         blocked = []
         for model, lookup in pending:
             try:
-                with transaction.atomic():
-                    model.objects.filter(**{lookup: path}).delete()
+                _delete_with_blockers(model.objects.filter(**{lookup: path}))
             except ProtectedError:
                 blocked.append((model, lookup))
         if not blocked:
             return
         pending = blocked
+    raise ProtectedError("demo rows still protected", set())
+
+
+def _delete_with_blockers(queryset, depth: int = 0) -> None:
+    """Delete the rows, first deleting the rows that protect them (an award protecting a
+    nomination, a pledge template protecting a plan…), however deep."""
+    for _ in range(20):
+        try:
+            with transaction.atomic():
+                queryset.delete()
+            return
+        except ProtectedError as error:
+            if depth > 10:
+                raise
+            by_model = {}
+            for obj in error.protected_objects:
+                by_model.setdefault(type(obj), set()).add(obj.pk)
+            for model, pks in by_model.items():
+                _delete_with_blockers(model.objects.filter(pk__in=pks), depth + 1)
     raise ProtectedError("demo rows still protected", set())
 
 

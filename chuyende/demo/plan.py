@@ -113,8 +113,10 @@ DEMO_MODULES = (
     "chuyende.study",
     "chuyende.outreach",
     "chuyende.materials",
+    "chuyende.pledges",
     "chuyende.honors",
     "chuyende.inspections",
+    "chuyende.contests",
     "chuyende.reports",
 )
 

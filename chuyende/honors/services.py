@@ -346,7 +346,7 @@ def nomination_update(
 def _locked(nomination: Nomination) -> Nomination:
     """The nomination re-read under a row lock (two reviewers never act on the same state)."""
     return (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("unit", "holder")
         .get(pk=nomination.pk)
     )
@@ -605,7 +605,7 @@ def decision_create(
     if errors:
         raise ValidationError(errors)
     chosen = list(
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .filter(pk__in=pks)
         .select_related("unit", "holder", "member", "member__unit", "nominee_unit")
         .order_by("kind", "id")

@@ -181,7 +181,9 @@ def plan_update(
 ) -> InspectionPlan:
     """Edit a plan. Units and points can be added; a unit whose inspection has started and a
     point with findings cannot be taken out."""
-    inspection_plan = InspectionPlan.objects.select_for_update().get(pk=inspection_plan.pk)
+    inspection_plan = InspectionPlan.objects.select_for_update(of=("self",)).get(
+        pk=inspection_plan.pk
+    )
     unit = inspection_plan.unit
     require(acting_user, "manage", unit)
     fields = {key: fields.get(key) for key in PLAN_FIELDS}

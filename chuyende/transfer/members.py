@@ -33,7 +33,7 @@ from chuyende.org.choices import (
 )
 from chuyende.org.models import MEMBER_UNIT_KINDS, Member, Unit, member_date_errors
 
-from .fields import GENDER_ALIASES, MEMBER_COLUMNS, NO_RELIGION, STATUS_ALIASES, aliases
+from .fields import GENDER_ALIASES, MEMBER_COLUMNS, NO_RELIGION, STATUS_ALIASES
 
 CHUNK = 2000
 DATA_FIELDS = (
@@ -128,7 +128,9 @@ def _chunks(items, size=CHUNK):
 
 def check(job, *, progress: Callable[[int, int], None] | None = None) -> Outcome:
     """What importing the job's file would do; nothing is written."""
-    return resolve(job, parse(job, progress=progress), progress=progress)
+    from .services import raw_rows
+
+    return resolve(job, parse(job, raw_rows(job), progress=progress), progress=progress)
 
 
 def _column(job, headers):
@@ -141,18 +143,16 @@ def _column(job, headers):
     return column
 
 
-def parse(job, *, progress=None) -> dict:
+def parse(job, raw: dict, *, progress=None) -> dict:
     """Every mapped cell of the file parsed: {"headers", "rows": [[number, {field: value},
     bad]], "errors": [[row, column, message]]}. Depends on the file and the mapping only."""
-    table = sheets.read_table(job.file.open("rb"), aliases=aliases("members"))
-    job.file.close()
     mapping = {name: int(index) for name, index in job.mapping.items()}
-    headers = table.headers
+    headers = raw["headers"]
     column = _column(job, headers)
     errors = []
     rows = []
     cell_parsers = parsers()
-    for number, values in table.rows():
+    for number, values in raw["rows"]:
         parsed, bad = {}, False
         for name, index in mapping.items():
             parser = cell_parsers.get(name)
@@ -294,15 +294,26 @@ def _units(job, codes) -> dict[str, Unit]:
 
 
 def _existing(field_name, keys) -> dict:
-    keys = {k for k in keys if k}
+    """Key → member holding it, anywhere in the database (the keys are unique nationally).
+
+    The keys are looked up with plain SQL (ids only: Django's per-parameter preparation of
+    100,000 keys costs more than the queries), then the few members found are loaded."""
+    keys = sorted({k for k in keys if k})
+    table = connection.ops.quote_name(Member._meta.db_table)
+    column = connection.ops.quote_name(field_name)
+    ids = []
+    with connection.cursor() as cursor:
+        for chunk in _chunks(keys, 5000):
+            marks = ", ".join(["%s"] * len(chunk))
+            # the != '' term lets the database use the partial unique index on the field
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE {column} IN ({marks}) AND NOT ({column} = '')",
+                chunk,
+            )
+            ids.extend(row[0] for row in cursor.fetchall())
     found = {}
-    for chunk in _chunks(keys):
-        # the != '' term lets the database use the partial unique index on the field
-        for member in (
-            Member.objects.filter(**{f"{field_name}__in": chunk})
-            .exclude(**{field_name: ""})
-            .select_related("unit")
-        ):
+    for chunk in _chunks(ids):
+        for member in Member.objects.filter(pk__in=chunk).select_related("unit"):
             found[getattr(member, field_name)] = member
     return found
 
@@ -359,12 +370,18 @@ def insert(rows: list[dict], *, progress: Callable[[int], None] | None = None) -
         return
     # Elsewhere (SQLite): one prepared INSERT run over each batch of rows.
     ops = connection.ops
-    adapt = {
-        "date_of_birth": ops.adapt_datefield_value,
-        "joined_on": ops.adapt_datefield_value,
-        "created_at": ops.adapt_datetimefield_value,
-        "updated_at": ops.adapt_datetimefield_value,
-    }
+    adapt = {"date_of_birth": ops.adapt_datefield_value, "joined_on": ops.adapt_datefield_value}
+    stamps = {}  # created_at / updated_at: one value for the whole import, adapted once
+
+    def _adapted(column, value):
+        if column in adapt:
+            return adapt[column](value)
+        if column in ("created_at", "updated_at"):
+            if value not in stamps:
+                stamps[value] = ops.adapt_datetimefield_value(value)
+            return stamps[value]
+        return value
+
     table = connection.ops.quote_name(Member._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COPY_COLUMNS)
     marks = ", ".join(["%s"] * len(COPY_COLUMNS))
@@ -372,13 +389,7 @@ def insert(rows: list[dict], *, progress: Callable[[int], None] | None = None) -
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             batch = rows[start : start + CHUNK]
-            cursor.executemany(
-                sql,
-                [
-                    [adapt[c](row[c]) if c in adapt else row[c] for c in COPY_COLUMNS]
-                    for row in batch
-                ],
-            )
+            cursor.executemany(sql, [[_adapted(c, row[c]) for c in COPY_COLUMNS] for row in batch])
             if progress:
                 progress(start + len(batch))
 

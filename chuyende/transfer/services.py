@@ -5,15 +5,12 @@ it is then, and writes everything in one transaction: a crash or a killed worker
 half-written, and the job can be started again.
 """
 
-import datetime
-import gzip
 import hashlib
 import json
 import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +20,7 @@ from chuyende.core.audit import audit_record
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
 
-from . import members, units
+from . import cache, members, units
 from .fields import COLUMNS, aliases
 from .models import ImportJob, ImportStatus, Kind, MappingPreset
 
@@ -41,7 +38,8 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
     if kind not in ENGINES:
         raise ValidationError(_("Unknown kind of import."))
     require(acting_user, RIGHTS[kind], unit)
-    table = sheets.read_header(upload, aliases=aliases(kind))
+    table = sheets.read_table(upload, aliases=aliases(kind))
+    rows = list(table.rows())  # read once here; the check starts from these
     if hasattr(upload, "seek"):
         upload.seek(0)
     mapping = sheets.match_headers(table.headers, aliases(kind))
@@ -63,6 +61,7 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
         )
         job.file.save(job.original_name, upload, save=False)
         job.save()
+    cache.store(_raw_name(job), {"file": job.file.name, "headers": table.headers, "rows": rows})
     return job
 
 
@@ -155,53 +154,47 @@ def _reporter(job, stage):
     return report
 
 
+def _raw_name(job) -> str:
+    return f"imports/cache/raw-{job.pk}.pickle"
+
+
 def _parsed_name(job) -> str:
     """Where the check keeps the parsed cells for the import (same file, same mapping)."""
     digest = hashlib.sha256(
         json.dumps([job.file.name, job.mapping], sort_keys=True).encode()
     ).hexdigest()[:16]
-    return f"imports/parsed-{job.pk}-{digest}.json.gz"
+    return f"imports/cache/parsed-{job.pk}-{digest}.pickle"
 
 
-def _json_default(value):
-    if isinstance(value, datetime.date):
-        return {"__date__": value.isoformat()}
-    raise TypeError(type(value).__name__)
-
-
-def _json_hook(obj):
-    return datetime.date.fromisoformat(obj["__date__"]) if "__date__" in obj else obj
-
-
-def _keep_parsed(job, parsed) -> None:
-    data = gzip.compress(
-        json.dumps(parsed, default=_json_default, ensure_ascii=False).encode(), compresslevel=1
-    )
-    name = _parsed_name(job)
-    default_storage.delete(name)
-    default_storage.save(name, ContentFile(data))
+def raw_rows(job):
+    """The sheet's header and rows as read at upload, or read again from the file."""
+    kept = cache.load(_raw_name(job))
+    if kept is not None and kept["file"] == job.file.name:
+        return kept
+    with job.file.open("rb") as handle:
+        table = sheets.read_table(handle, aliases=aliases(job.kind))
+        return {"file": job.file.name, "headers": table.headers, "rows": list(table.rows())}
 
 
 def _parsed(job, engine):
     """The cells parsed by the check when they are still there; otherwise parse again."""
-    name = _parsed_name(job)
-    if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            return json.loads(gzip.decompress(handle.read()), object_hook=_json_hook)
-    return engine.parse(job, progress=_reporter(job, "check"))
+    kept = cache.load(_parsed_name(job))
+    if kept is not None:
+        return kept
+    return engine.parse(job, raw_rows(job), progress=_reporter(job, "check"))
 
 
-def _forget_parsed(job) -> None:
-    default_storage.delete(_parsed_name(job))
+def _forget_cached(job) -> None:
+    cache.forget(_raw_name(job), _parsed_name(job))
 
 
 def run_check(job_id: int) -> dict:
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     engine = ENGINES[job.kind]
     try:
-        parsed = engine.parse(job, progress=_reporter(job, "check"))
+        parsed = engine.parse(job, raw_rows(job), progress=_reporter(job, "check"))
         outcome = engine.resolve(job, parsed, progress=_reporter(job, "check"))
-        _keep_parsed(job, parsed)
+        cache.store(_parsed_name(job), parsed)
     except ValidationError as error:
         return _fail(job, " ".join(error.messages))
     job.status = ImportStatus.VALIDATED
@@ -275,7 +268,7 @@ def run_import(job_id: int) -> dict:
         )
         raise
     progress.clear("import", job.pk)
-    _forget_parsed(job)
+    _forget_cached(job)
     return {"new": job.new_count, "updated": job.updated_count}
 
 

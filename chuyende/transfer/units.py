@@ -20,7 +20,7 @@ from chuyende.core.sheets import CellError, RowError
 from chuyende.org.choices import UnitEventKind, UnitKind, UnitSubKind
 from chuyende.org.models import Unit, UnitEvent, code_validator
 
-from .fields import KIND_ALIASES, UNIT_COLUMNS, aliases
+from .fields import KIND_ALIASES, UNIT_COLUMNS
 
 DATA_FIELDS = ("name", "kind", "sub_kind", "short_name", "address", "phone", "email")
 LIMITS = {f.name: f.max_length for f in Unit._meta.fields if getattr(f, "max_length", None)}
@@ -87,7 +87,9 @@ def parsers() -> dict[str, Callable]:
 
 
 def check(job, *, progress=None) -> Outcome:
-    return resolve(job, parse(job, progress=progress), progress=progress)
+    from .services import raw_rows
+
+    return resolve(job, parse(job, raw_rows(job), progress=progress), progress=progress)
 
 
 def _column(job, headers):
@@ -100,16 +102,14 @@ def _column(job, headers):
     return column
 
 
-def parse(job, *, progress=None) -> dict:
-    table = sheets.read_table(job.file.open("rb"), aliases=aliases("units"))
-    job.file.close()
+def parse(job, raw: dict, *, progress=None) -> dict:
     mapping = {name: int(index) for name, index in job.mapping.items()}
-    headers = table.headers
+    headers = raw["headers"]
     column = _column(job, headers)
     errors = []
     rows = []
     cell_parsers = parsers()
-    for number, values in table.rows():
+    for number, values in raw["rows"]:
         parsed, bad = {}, False
         for name, index in mapping.items():
             if name in cell_parsers and index < len(values):

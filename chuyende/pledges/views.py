@@ -1,0 +1,619 @@
+"""Views of `pledges`: the member's own pledge, the officers' list and review, the year-end
+rating, the figures rolled up the tree, the printed pledge and the spreadsheet import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chuyende.core.forms import apply_errors
+from chuyende.core.pdf import docx_to_pdf
+from chuyende.core.scoping import user_scope
+from chuyende.org.choices import UnitKind
+from chuyende.org.models import Member, Unit
+from chuyende.org.selectors import breadcrumbs, scope_roots
+
+from . import exports, imports, selectors, services
+from .choices import PledgeStatus
+from .forms import (
+    FiguresForm,
+    ImportForm,
+    ListFilterForm,
+    PledgeForm,
+    RateForm,
+    ReturnForm,
+    SectionForm,
+    SelfEvaluationForm,
+)
+from .models import Evaluation, Pledge, PledgeImport, PledgeTemplate
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+
+
+def _pledge(request, pk, action="view"):
+    return get_object_or_404(
+        Pledge.objects.for_user(request.user, action).select_related(
+            "member", "member__unit", "template", "template__unit", "reviewer"
+        ),
+        pk=pk,
+    )
+
+
+def _unit(request, pk, action="view"):
+    return get_object_or_404(Unit.objects.for_user(request.user, action), pk=pk)
+
+
+def _root(request):
+    unit = scope_roots(user=request.user).order_by("depth", "sort_key").first()
+    if unit is None:
+        raise PermissionDenied
+    return unit
+
+
+def _default_year(user) -> int:
+    latest = PledgeTemplate.objects.for_user(user).aggregate(y=Max("year"))["y"]
+    return latest or timezone.localdate().year
+
+
+def _querystring(params, *drop):
+    params = params.copy()
+    for key in drop:
+        params.pop(key, None)
+    return params.urlencode()
+
+
+def _evaluation(pledge):
+    try:
+        return pledge.evaluation
+    except Evaluation.DoesNotExist:
+        return None
+
+
+# Writing a pledge (the member's own, or an officer from a paper form) ---------------------------
+
+
+def _write(request, member, *, own):
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    template = selectors.template_for(unit=member.unit, year=year)
+    context = {"member": member, "own": own, "template": template}
+    if template is None:
+        return render(request, "pledges/my_pledge.html", context)
+    sections = selectors.sections_for(template=template, unit=member.unit)
+    pledge = selectors.current_pledge(member=member, year=template.year)
+    form = None
+    if pledge is None or pledge.is_editable:
+        form = PledgeForm(
+            request.POST or None,
+            template=template,
+            sections=sections,
+            initial=PledgeForm.initial_from(pledge, member),
+        )
+        if request.method == "POST" and form.is_valid():
+            action = request.POST.get("action", "save")
+            try:
+                if action == "accept" and not own:
+                    pledge = services.pledge_enter_from_paper(
+                        member=member,
+                        acting_user=request.user,
+                        fields=form.service_fields(),
+                        template=template,
+                    )
+                    messages.success(request, _("The pledge was entered and accepted."))
+                else:
+                    pledge = services.pledge_save(
+                        member=member,
+                        acting_user=request.user,
+                        fields=form.service_fields(),
+                        template=template,
+                        submit=action == "submit",
+                    )
+                    messages.success(
+                        request,
+                        _("The pledge was submitted to the union for review.")
+                        if action == "submit"
+                        else _("The draft was saved."),
+                    )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if own:
+                    return redirect("pledges:my_pledge")
+                return redirect("pledges:pledge_detail", pk=pledge.pk)
+    elif request.method == "POST":
+        messages.error(request, _("This pledge cannot be changed now."))
+    evaluation = _evaluation(pledge) if pledge else None
+    context.update(
+        sections=sections,
+        pledge=pledge,
+        form=form,
+        items=pledge.items(sections) if pledge else [],
+        evaluation=evaluation,
+        levels=template.level_labels,
+        can_evaluate=bool(
+            pledge
+            and pledge.status == PledgeStatus.ACCEPTED
+            and not (evaluation and evaluation.final_rating)
+        ),
+    )
+    return render(request, "pledges/my_pledge.html", context)
+
+
+@login_required
+def my_pledge(request):
+    member = Member.objects.filter(user=request.user).select_related("unit").first()
+    if member is None:
+        return render(request, "pledges/my_pledge.html", {"no_member": True})
+    return _write(request, member, own=True)
+
+
+@login_required
+def member_pledge(request, member_pk):
+    """An officer writes in the pledge a member made on paper."""
+    member = get_object_or_404(
+        Member.objects.for_user(request.user, "change").select_related("unit"), pk=member_pk
+    )
+    return _write(request, member, own=member.user_id == request.user.pk)
+
+
+# The officers' list and review ------------------------------------------------------------------
+
+
+@login_required
+def pledge_list(request):
+    form = ListFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = _unit(request, filters["unit"]) if filters.get("unit") else None
+    year = filters.get("year") or _default_year(request.user)
+    pledges = selectors.pledge_list(
+        user=request.user,
+        year=year,
+        unit=unit,
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
+    scope = user_scope(request.user)
+    rows = list(page)
+    for pledge in rows:
+        pledge.can_review = scope.allows("change", pledge.member.unit.path) and not (
+            services.is_own(request.user, pledge.member)
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "unit": unit,
+        "year": year,
+        "counts": selectors.status_counts(user=request.user, year=year, unit=unit),
+        "statuses": PledgeStatus.choices,
+        "return_form": ReturnForm(),
+        "querystring": _querystring(request.GET, "page"),
+        "can_import": Unit.objects.for_user(request.user, "change")
+        .filter(kind=UnitKind.GRASSROOTS)
+        .exists(),
+    }
+    if request.htmx and request.htmx.target == "pledge-results":
+        return render(request, "pledges/pledge_list.html#results", context)
+    return render(request, "pledges/pledge_list.html", context)
+
+
+def _review_response(request, pledge, error=None, form=None):
+    """After accept/return: the row again (htmx) or the pledge's page."""
+    if request.htmx:
+        pledge = _pledge(request, pledge.pk)
+        pledge.can_review = True
+        context = {"p": pledge, "error": error, "return_form": form or ReturnForm()}
+        return render(request, "pledges/pledge_list.html#row", context)
+    if error:
+        messages.error(request, error)
+    return redirect("pledges:pledge_detail", pk=pledge.pk)
+
+
+@login_required
+@require_POST
+def pledge_accept(request, pk):
+    pledge = _pledge(request, pk, "change")
+    try:
+        services.pledge_accept(pledge=pledge, acting_user=request.user)
+    except ValidationError as error:
+        return _review_response(request, pledge, " ".join(error.messages))
+    if not request.htmx:
+        messages.success(request, _("The pledge was accepted."))
+    return _review_response(request, pledge)
+
+
+@login_required
+@require_POST
+def pledge_return(request, pk):
+    pledge = _pledge(request, pk, "change")
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _review_response(request, pledge, _("Say what the member should change."), form)
+    try:
+        services.pledge_return(
+            pledge=pledge, acting_user=request.user, comment=form.cleaned_data["comment"]
+        )
+    except ValidationError as error:
+        return _review_response(request, pledge, " ".join(error.messages), form)
+    if not request.htmx:
+        messages.success(request, _("The pledge was returned to the member."))
+    return _review_response(request, pledge)
+
+
+@login_required
+def pledge_detail(request, pk):
+    pledge = _pledge(request, pk)
+    sections = selectors.sections_for(template=pledge.template, unit=pledge.member.unit)
+    scope = user_scope(request.user)
+    own = services.is_own(request.user, pledge.member)
+    can_review = scope.allows("change", pledge.member.unit.path) and not own
+    evaluation = _evaluation(pledge)
+    context = {
+        "pledge": pledge,
+        "items": pledge.items(sections),
+        "evaluation": evaluation,
+        "eval_rows": _eval_rows(pledge, sections, evaluation),
+        "levels": pledge.template.level_labels,
+        "own": own,
+        "can_review": can_review,
+        "can_write": own or scope.allows("change", pledge.member.unit.path),
+        "return_form": ReturnForm(),
+        "versions": selectors.versions(pledge=pledge),
+        "trail": breadcrumbs(unit=pledge.member.unit, user=request.user),
+    }
+    return render(request, "pledges/pledge_detail.html", context)
+
+
+def _eval_rows(pledge, sections, evaluation):
+    if evaluation is None:
+        return []
+    rows = []
+    for key in services.evaluation_keys(pledge, sections):
+        code, index = key.rsplit(":", 1)
+        items = pledge.actions if code == "action" else pledge.commitments.get(code, [])
+        result = evaluation.results.get(key, {})
+        rows.append((items[int(index)], result.get("result", ""), result.get("note", "")))
+    return rows
+
+
+@login_required
+@require_POST
+def pledge_new_version(request, pk):
+    pledge = _pledge(request, pk)
+    try:
+        new = services.pledge_new_version(pledge=pledge, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pledges:pledge_detail", pk=pledge.pk)
+    messages.success(request, _("A new version was made; the accepted one is kept."))
+    if services.is_own(request.user, new.member):
+        return redirect("pledges:my_pledge")
+    return redirect("pledges:member_pledge", member_pk=new.member_id)
+
+
+# Year-end evaluation ------------------------------------------------------------------------------
+
+
+@login_required
+def pledge_evaluate(request, pk):
+    """The member's self-evaluation of each commitment, and the rating proposed."""
+    pledge = _pledge(request, pk)
+    if not services.can_write(request.user, pledge.member):
+        raise PermissionDenied
+    sections = selectors.sections_for(template=pledge.template, unit=pledge.member.unit)
+    evaluation = _evaluation(pledge)
+    initial = {}
+    if evaluation is not None:
+        initial = {"proposed_rating": evaluation.proposed_rating, "self_note": evaluation.self_note}
+        for key, item in evaluation.results.items():
+            initial[f"result_{key}"] = item.get("result")
+            initial[f"note_{key}"] = item.get("note")
+    form = SelfEvaluationForm(
+        request.POST or None, pledge=pledge, sections=sections, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evaluation_self(
+                pledge=pledge,
+                acting_user=request.user,
+                results=form.results(),
+                proposed_rating=form.cleaned_data["proposed_rating"],
+                note=form.cleaned_data["self_note"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your self-assessment was saved."))
+            if services.is_own(request.user, pledge.member):
+                return redirect("pledges:my_pledge")
+            return redirect("pledges:pledge_detail", pk=pledge.pk)
+    return render(
+        request,
+        "pledges/evaluate.html",
+        {"pledge": pledge, "form": form, "evaluation": evaluation},
+    )
+
+
+@login_required
+def rating(request):
+    """The CĐCS's year-end rating: every accepted pledge with the member's proposal."""
+    form = FiguresForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    if filters.get("unit"):
+        unit = _unit(request, filters["unit"], "change")
+    else:
+        unit = (
+            Unit.objects.for_user(request.user, "change")
+            .filter(active=True)
+            .order_by("depth", "sort_key")
+            .first()
+        )
+    if unit is None:
+        raise PermissionDenied
+    year = filters.get("year") or _default_year(request.user)
+    pledges = selectors.rating_list(user=request.user, unit=unit, year=year)
+    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
+    for pledge in rows:
+        pledge.eval = _evaluation(pledge)
+        pledge.rate_form = _rate_form(pledge)
+    context = {
+        "unit": unit,
+        "year": year,
+        "page": page,
+        "rows": rows,
+        "querystring": _querystring(request.GET, "page"),
+        "trail": breadcrumbs(unit=unit, user=request.user),
+    }
+    return render(request, "pledges/rating.html", context)
+
+
+def _rate_form(pledge, data=None):
+    evaluation = getattr(pledge, "eval", None)
+    initial = {}
+    if evaluation is not None:
+        initial = {
+            "final_rating": evaluation.final_rating or evaluation.proposed_rating,
+            "union_title": evaluation.union_title,
+        }
+    return RateForm(data, template=pledge.template, initial=initial, prefix=f"p{pledge.pk}")
+
+
+def _rating_row(request, pledge, error=None, form=None):
+    pledge = _pledge(request, pledge.pk, "change")
+    pledge.eval = _evaluation(pledge)
+    pledge.rate_form = form or _rate_form(pledge)
+    if request.htmx:
+        return render(request, "pledges/rating.html#row", {"p": pledge, "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect(f"{_rating_url(pledge)}")
+
+
+def _rating_url(pledge):
+    from django.urls import reverse
+
+    return f"{reverse('pledges:rating')}?year={pledge.year}"
+
+
+@login_required
+@require_POST
+def pledge_rate(request, pk):
+    pledge = _pledge(request, pk, "change")
+    pledge.eval = _evaluation(pledge)
+    form = _rate_form(pledge, request.POST)
+    if not form.is_valid():
+        return _rating_row(request, pledge, _("Choose a rating of the scale."), form)
+    try:
+        services.evaluation_rate(
+            pledge=pledge,
+            acting_user=request.user,
+            final_rating=form.cleaned_data["final_rating"],
+            union_title=form.cleaned_data["union_title"],
+        )
+    except ValidationError as error:
+        return _rating_row(request, pledge, " ".join(error.messages), form)
+    return _rating_row(request, pledge)
+
+
+@login_required
+@require_POST
+def propose_exemplar(request, pk):
+    pledge = _pledge(request, pk, "change")
+    evaluation = _evaluation(pledge)
+    if evaluation is None:
+        return _rating_row(request, pledge, _("Rate the member first."))
+    try:
+        services.propose_exemplar(evaluation=evaluation, acting_user=request.user)
+    except ValidationError as error:
+        return _rating_row(request, pledge, " ".join(error.messages))
+    return _rating_row(request, pledge)
+
+
+# Figures ----------------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request):
+    form = FiguresForm(request.GET or None, initial={"threshold": selectors.DEFAULT_THRESHOLD})
+    filters = form.cleaned_data if form.is_valid() else {}
+    unit = _unit(request, filters["unit"]) if filters.get("unit") else _root(request)
+    year = filters.get("year") or _default_year(request.user)
+    threshold = filters.get("threshold") or selectors.DEFAULT_THRESHOLD
+    result = selectors.figures(unit=unit, year=year, threshold=threshold)
+    levels = selectors.template_for(unit=unit, year=year)
+    level_choices = levels.level_choices if levels else []
+    context = {
+        "form": form,
+        "unit": unit,
+        "year": year,
+        "result": result,
+        "level_choices": level_choices,
+        "trail": breadcrumbs(unit=unit, user=request.user),
+        "querystring": _querystring(request.GET, "unit"),
+    }
+    return render(request, "pledges/figures.html", context)
+
+
+# Printing --------------------------------------------------------------------------------------
+
+
+def _docx(request, pledge):
+    sections = selectors.sections_for(template=pledge.template, unit=pledge.member.unit)
+    header = selectors.print_header(member=pledge.member)
+    return exports.pledge_docx(
+        pledge=pledge, sections=sections, header=header, evaluation=_evaluation(pledge)
+    )
+
+
+def _file_name(pledge, ext):
+    return f"ban-cam-ket-{pledge.year}-{pledge.pk}-v{pledge.version}.{ext}"
+
+
+@login_required
+def pledge_docx(request, pk):
+    pledge = _pledge(request, pk)
+    content = _docx(request, pledge)
+    services.pledge_exported(pledge=pledge, acting_user=request.user, what="docx")
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(pledge, "docx")}"'
+    return response
+
+
+@login_required
+def pledge_pdf(request, pk):
+    pledge = _pledge(request, pk)
+    content = docx_to_pdf(_docx(request, pledge))
+    if content is None:
+        return render(request, "pledges/no_pdf.html", {"pledge": pledge})
+    services.pledge_exported(pledge=pledge, acting_user=request.user, what="pdf")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(pledge, "pdf")}"'
+    return response
+
+
+# Templates ---------------------------------------------------------------------------------------
+
+
+@login_required
+def template_detail(request, pk):
+    template = get_object_or_404(
+        PledgeTemplate.objects.for_user(request.user).select_related("unit", "plan"), pk=pk
+    )
+    units = (
+        Unit.objects.for_user(request.user, "change")
+        .filter(path__startswith=template.unit.path, active=True)
+        .order_by("depth", "sort_key")
+    )
+    own_unit = units.first()
+    form = SectionForm(request.POST or None)
+    if request.method == "POST":
+        if own_unit is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.section_add(
+                    template=template, unit=own_unit, acting_user=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request, _("The section was added for %(unit)s.") % {"unit": own_unit.name}
+                )
+                return redirect("pledges:template_detail", pk=template.pk)
+    sections = template.sections.select_related("unit").order_by("position", "id")
+    scope = user_scope(request.user)
+    visible = [s for s in sections if s.unit is None or scope.allows("view", s.unit.path)]
+    context = {"template": template, "sections": visible, "form": form, "own_unit": own_unit}
+    return render(request, "pledges/template_detail.html", context)
+
+
+# Import from a spreadsheet ---------------------------------------------------------------------
+
+
+def _import_unit(request):
+    unions = (
+        Unit.objects.for_user(request.user, "change")
+        .filter(kind=UnitKind.GRASSROOTS, active=True)
+        .order_by("depth", "sort_key")
+    )
+    chosen = str(request.POST.get("unit") or request.GET.get("unit") or "")
+    unit = unions.filter(pk=chosen).first() if chosen.isdigit() else None
+    unit = unit or unions.first()
+    if unit is None:
+        raise PermissionDenied
+    return unit, unions
+
+
+@login_required
+def import_upload(request):
+    unit, unions = _import_unit(request)
+    template = selectors.template_for(unit=unit)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and template is not None and form.is_valid():
+        try:
+            batch = imports.import_check(
+                unit=unit,
+                template=template,
+                file=form.cleaned_data["file"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return redirect("pledges:import_detail", pk=batch.pk)
+    context = {"form": form, "unit": unit, "unions": unions[:200], "template": template}
+    return render(request, "pledges/import_upload.html", context)
+
+
+@login_required
+def import_template(request):
+    unit, _unions = _import_unit(request)
+    template = selectors.template_for(unit=unit)
+    if template is None:
+        context = {"form": ImportForm(), "unit": unit, "unions": _unions[:200], "template": None}
+        return render(request, "pledges/import_upload.html", context)
+    sections = selectors.sections_for(template=template, unit=unit)
+    members = imports.members_without_pledge(unit=unit, year=template.year)
+    content = exports.import_template_xlsx(template=template, sections=sections, members=members)
+    services.import_template_exported(unit=unit, acting_user=request.user)
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="mau-nhap-ban-cam-ket-{template.year}.xlsx"'
+    )
+    return response
+
+
+@login_required
+def import_detail(request, pk):
+    batch = get_object_or_404(
+        PledgeImport.objects.for_user(request.user, "change").select_related("unit", "template"),
+        pk=pk,
+    )
+    if request.method == "POST":
+        valid_only = request.POST.get("mode") == "valid"
+        try:
+            count = imports.import_run(batch=batch, acting_user=request.user, valid_only=valid_only)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(n)s pledges were imported.") % {"n": count})
+            return redirect(f"{_list_url()}?unit={batch.unit_id}&year={batch.template.year}")
+    context = {"batch": batch, "errors": batch.errors[:500]}
+    return render(request, "pledges/import_detail.html", context)
+
+
+def _list_url():
+    from django.urls import reverse
+
+    return reverse("pledges:pledge_list")
