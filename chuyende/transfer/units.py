@@ -142,6 +142,7 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
         )
     }
     in_file = {}
+    file_codes = {p.get("code", "").upper() for _n, p, _b in rows} - {""}
     for done, (number, parsed, bad) in enumerate(rows, start=1):
         errors = []
 
@@ -166,7 +167,7 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
             pass  # the unit imported into: its own place in the tree is not the file's to change
         elif not parent_code:
             fail("parent_code", _("The parent unit code is missing."))
-        elif parent is None and parent_code.upper() not in in_file:
+        elif parent is None and parent_code.upper() not in file_codes:
             fail("parent_code", _("Unknown unit code “%(code)s”.") % {"code": parent_code})
         elif parent is not None and not parent.path.startswith(job.unit.path):
             fail(
@@ -208,8 +209,34 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
                 outcome.unchanged += 1
         if progress and done % 500 == 0:
             progress(done, outcome.total)
+    _drop_orphans(outcome, existing, column)
     outcome.errors.sort(key=lambda e: e.row)
     return outcome
+
+
+def _drop_orphans(outcome, existing, column) -> None:
+    """A new unit whose parent is a row of the file that has errors cannot be created either."""
+    while True:
+        creatable = {
+            code.upper() for _r, _p, values in outcome.creates for code in [values["code"]]
+        }
+        orphans = [
+            entry
+            for entry in outcome.creates
+            if entry[1] not in existing and entry[1] not in creatable
+        ]
+        if not orphans:
+            return
+        for row, parent_code, _values in orphans:
+            outcome.errors.append(
+                RowError(
+                    row,
+                    column("parent_code"),
+                    _("The parent unit “%(code)s” is in a row with errors.")
+                    % {"code": parent_code},
+                )
+            )
+        outcome.creates = [entry for entry in outcome.creates if entry not in orphans]
 
 
 def write(job, outcome: Outcome, *, acting_user, progress=None) -> None:
