@@ -172,6 +172,7 @@ def run(*, scale: str):
                 "SQL: the reported values of the form",
             ),
         ]
+    pages += _module_pages(province, prefix)
     metrics, checks = [], []
     for metric, url, baseline, what in pages:
         with CaptureQueriesContext(connection) as ctx:
@@ -194,3 +195,67 @@ def run(*, scale: str):
         }
     )
     return write("pages", scale, metrics, checks)
+
+
+def _module_pages(province, prefix):
+    """The main pages of pledges, honors, inspections, contests and imports."""
+    from chuyende.contests.models import Attempt, Round
+    from chuyende.honors.models import Nomination
+    from chuyende.pledges.models import Pledge
+
+    width = len(province.path) + 4
+    member, unit = Member._meta.db_table, Unit._meta.db_table
+    pledge, nomination = Pledge._meta.db_table, Nomination._meta.db_table
+    pages = [
+        (
+            "pledges_figures_province_ms",
+            "/pledges/figures/",
+            _raw(
+                f"select substr(u.path, 1, %s), count(distinct m.id), count(p.id) from {member} m"
+                f" join {unit} u on u.id = m.unit_id left join {pledge} p on p.member_id = m.id"
+                " where u.path like %s group by 1",
+                [width, prefix],
+            ),
+            "SQL: members and pledges per child unit",
+        ),
+        (
+            "pledges_list_province_ms",
+            "/pledges/",
+            _raw(
+                f"select p.id from {pledge} p join {member} m on m.id = p.member_id"
+                f" join {unit} u on u.id = m.unit_id where u.path like %s order by p.id limit 50",
+                [prefix],
+            ),
+            "SQL: first 50 pledges",
+        ),
+        (
+            "honors_nominations_ms",
+            "/honors/",
+            _raw(f"select id, status from {nomination} order by id desc limit 50"),
+            "SQL: first 50 nominations",
+        ),
+        (
+            "honors_showcase_public_ms",
+            "/showcase/",
+            _raw(f"select id from {nomination} order by id desc limit 12"),
+            "SQL: first 12 nominations",
+        ),
+        ("inspections_list_ms", "/inspections/", _raw("select 1"), "SQL: select 1"),
+        ("imports_list_ms", "/imports/", _raw("select 1"), "SQL: select 1"),
+    ]
+    round_ = Round.objects.filter(contest__unit=province).order_by("number").first()
+    if round_ is not None:
+        attempt = Attempt._meta.db_table
+        pages.append(
+            (
+                "contest_unit_leaderboard_ms",
+                f"/thi/{round_.contest_id}/rounds/{round_.pk}/leaderboard/",
+                _raw(
+                    f"select substr(a.unit_path, 1, %s), count(*) from {attempt} a"
+                    " where a.round_id = %s and a.status = 'submitted' group by 1",
+                    [width, round_.pk],
+                ),
+                "SQL: entries per child unit",
+            )
+        )
+    return pages

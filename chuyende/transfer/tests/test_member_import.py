@@ -263,3 +263,23 @@ def test_the_error_sheet_is_the_original_with_an_error_column(world):
     assert rows[1] == (*HEADER, "Lỗi")
     assert rows[2][-1] is None
     assert rows[3][-1].startswith("Số điện thoại:")
+
+
+def test_a_job_whose_worker_died_can_be_started_again(world):
+    from chuyende.core import progress
+
+    job = run_import(world.bob, world.a, sheet([member_row(1)]), check_only=True)
+    job.status = ImportStatus.IMPORTING  # as if the worker was killed in the middle
+    job.save()
+    progress.report("import", job.pk, done=1, total=1, stage="import")
+    assert not services.stalled(job)
+    with pytest.raises(ValidationError, match="already running"):
+        services.import_confirm(job=job, valid_only=False, acting_user=world.bob)
+    progress.clear("import", job.pk)  # no sign of life from any worker
+    assert services.stalled(job)
+    services.import_confirm(job=job, valid_only=False, acting_user=world.bob)
+    job.refresh_from_db()
+    assert (
+        job.status == ImportStatus.DONE
+        and Member.objects.filter(card_number="TV-000001").count() == 1
+    )
