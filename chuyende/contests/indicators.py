@@ -4,7 +4,7 @@ over the per-unit tallies of the rounds that opened in the period."""
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from chuyende.org.indicators import grouped
+from chuyende.org.indicators import grouped, instants
 from chuyende.reports.registry import indicator
 
 from .models import UnitTally
@@ -13,8 +13,9 @@ DRILLDOWN = "contests:contest_list"
 
 
 def _tallies(root_path, start, end, plan):
+    first, after = instants(start, end)
     rows = UnitTally.objects.filter(
-        path__startswith=root_path, round__opens_at__date__range=(start, end)
+        path__startswith=root_path, round__opens_at__gte=first, round__opens_at__lt=after
     )
     return rows.filter(round__contest__plan=plan) if plan is not None else rows
 

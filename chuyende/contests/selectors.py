@@ -2,15 +2,20 @@
 
 - `round_bank`: the contest's questions as plain data, cached per bank version (a start and a
   submit read no question row).
+- `start_round`: the round (with its contest) a start needs, cached for a short while.
+- `prepared_attempt`: what a submit needs of an attempt (its questions, deadline, participant,
+  round, bank version), cached at start; one small SELECT when the cache misses.
 - `unit_board`: entries, entrants and participation rate of the children of a unit, from the
   tallies (prefix sums over the grassroots unions' rows) and the members per child (cached).
 - `individual_board`: the best attempts in rank order, cached for a short while.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, IntegerField, Sum, Value
 from django.db.models.functions import Abs, Coalesce, Substr, TruncMinute
 from django.utils import timezone
@@ -31,13 +36,13 @@ def bank_key(contest_id: int, version: int) -> str:
     return f"contests:bank:{contest_id}:{version}"
 
 
-def round_bank(contest: Contest) -> list[dict]:
+def bank_for(contest_id: int, version: int) -> list[dict]:
     """The contest's questions in use, as dicts: id, kind, text, options, correct, category."""
-    key = bank_key(contest.pk, contest.bank_version)
+    key = bank_key(contest_id, version)
     bank = cache.get(key)
     if bank is None:
         bank = list(
-            Question.objects.filter(contest_id=contest.pk, active=True)
+            Question.objects.filter(contest_id=contest_id, active=True)
             .order_by("id")
             .values("id", "kind", "text", "options", "correct", "category", "difficulty")
         )
@@ -45,8 +50,111 @@ def round_bank(contest: Contest) -> list[dict]:
     return bank
 
 
+def round_bank(contest: Contest) -> list[dict]:
+    return bank_for(contest.pk, contest.bank_version)
+
+
 def bank_by_id(contest: Contest) -> dict[int, dict]:
     return {q["id"]: q for q in round_bank(contest)}
+
+
+ROUND_TTL = 30
+
+
+def round_key(round_id: int) -> str:
+    return f"contests:round:{round_id}"
+
+
+def start_round(contest_id: int, round_id: int) -> Round | None:
+    """The published round a start needs (with its contest and unit), cached for ROUND_TTL
+    seconds; the organisers' writes forget it (services.forget_rounds)."""
+    key = round_key(round_id)
+    round_ = cache.get(key)
+    if round_ is None:
+        round_ = Round.objects.select_related("contest__unit").filter(pk=round_id).first()
+        if round_ is None:
+            return None
+        cache.set(key, round_, ROUND_TTL)
+    if round_.contest_id != contest_id or not round_.contest.published:
+        return None
+    return round_
+
+
+def forget_rounds(contest_id: int) -> None:
+    ids = Round.objects.filter(contest_id=contest_id).values_list("pk", flat=True)
+    cache.delete_many([round_key(pk) for pk in ids])
+
+
+def prepared_key(token: str) -> str:
+    return f"contests:attempt:{token}"
+
+
+PREPARED_FIELDS = (
+    "id",
+    "participant_id",
+    "round_id",
+    "unit_path",
+    "started_at",
+    "deadline",
+    "questions",
+)
+
+
+def prepare_attempt(attempt: Attempt, *, contest_id: int, bank_version: int, now=None) -> dict:
+    """Cache what a submit needs of a live attempt, until a while after its deadline."""
+    data = {name: getattr(attempt, name) for name in PREPARED_FIELDS}
+    data.update(contest_id=contest_id, bank_version=bank_version)
+    now = now or timezone.now()
+    timeout = max(60, int((attempt.deadline - now).total_seconds()) + 600)
+    cache.set(prepared_key(attempt.token), data, timeout)
+    return data
+
+
+def prepared_attempt(token: str) -> dict | None:
+    """What a submit needs of the attempt reached by `token`: from the cache filled at start
+    (no query), else one SELECT (then with its "status"). None when there is no such attempt."""
+    data = cache.get(prepared_key(token))
+    if data is not None:
+        return data
+    row = _prepared_row(token)
+    if row is not None and row["status"] == AttemptStatus.LIVE:
+        timeout = max(60, int((row["deadline"] - timezone.now()).total_seconds()) + 600)
+        cache.set(prepared_key(token), {k: v for k, v in row.items() if k != "status"}, timeout)
+    return row
+
+
+PREPARED_SQL = """
+SELECT a.id, a.participant_id, a.round_id, a.unit_path, a.started_at, a.deadline, a.questions,
+    a.status, r.contest_id, c.bank_version
+FROM contests_attempt a
+JOIN contests_round r ON r.id = a.round_id
+JOIN contests_contest c ON c.id = r.contest_id
+WHERE a.token = $1
+"""
+
+
+def _prepared_row(token: str) -> dict | None:
+    if connection.vendor == "postgresql":  # a prepared statement: no planning per request
+        from . import sql
+
+        found = sql.execute("contests_prepared", ["varchar"], PREPARED_SQL, [token])
+        if found is None:
+            return None
+        names = (*PREPARED_FIELDS, "status", "contest_id", "bank_version")
+        row = dict(zip(names, found, strict=True))
+        if isinstance(row["questions"], str):
+            row["questions"] = json.loads(row["questions"])
+        return row
+    return (
+        Attempt.objects.filter(token=token)
+        .values(
+            *PREPARED_FIELDS,
+            "status",
+            contest_id=F("round__contest_id"),
+            bank_version=F("round__contest__bank_version"),
+        )
+        .first()
+    )
 
 
 def attempt_by_token(token: str) -> Attempt | None:

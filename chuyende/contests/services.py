@@ -3,11 +3,12 @@ start, autosave, submit) are public and kept to the fewest queries, the attempt 
 the address and the times."""
 
 import datetime
+import json
 import random
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from chuyende.core.scoping import require
 from chuyende.core.text import fold, nfc
 from chuyende.org.models import MEMBER_UNIT_KINDS, Member, Unit
 
-from . import scoring, selectors
+from . import scoring, selectors, sql
 from .models import Attempt, AttemptStatus, Contest, Participant, Question, Round, UnitTally
 
 CONTEST_FIELDS = ("plan", "title", "rules", "members_eligible", "workers_eligible", "published")
@@ -38,6 +39,12 @@ GRACE = datetime.timedelta(seconds=30)
 
 
 # Organisers: contests, rounds, questions ------------------------------------------------------
+
+
+def _forget_rounds(contest_id: int) -> None:
+    """The rounds cached for starts follow the organisers' changes (now and at commit)."""
+    selectors.forget_rounds(contest_id)
+    transaction.on_commit(lambda: selectors.forget_rounds(contest_id))
 
 
 def _clean_text(fields, *keys):
@@ -83,6 +90,7 @@ def contest_update(*, contest: Contest, acting_user, fields: dict) -> Contest:
     _check_contest(contest)
     contest.full_clean()
     contest.save()
+    _forget_rounds(contest.pk)
     changes = diff(old, fields)
     if changes:
         audit_record(
@@ -150,6 +158,7 @@ def round_update(*, round_: Round, acting_user, fields: dict) -> Round:
     _check_round(round_)
     round_.full_clean()
     round_.save()
+    _forget_rounds(round_.contest_id)
     changes = diff(old, {k: getattr(round_, k) for k in fields})
     if changes:
         audit_record(
@@ -174,6 +183,7 @@ def questions_add(*, contest: Contest, acting_user, questions: list[dict], sourc
     Question.objects.bulk_create(rows, batch_size=500)
     Contest.objects.filter(pk=contest.pk).update(bank_version=F("bank_version") + 1)
     contest.refresh_from_db(fields=["bank_version"])
+    _forget_rounds(contest.pk)
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -191,6 +201,7 @@ def question_toggle(*, question: Question, acting_user) -> Question:
     question.active = not question.active
     question.save(update_fields=["active"])
     Contest.objects.filter(pk=contest.pk).update(bank_version=F("bank_version") + 1)
+    _forget_rounds(contest.pk)
     audit_record(
         actor=acting_user,
         action=AuditAction.UPDATE,
@@ -296,15 +307,86 @@ def attempt_start(
 ) -> tuple[Attempt, bool]:
     """Start (or resume) the participant's attempt at the round: (attempt, created).
 
-    Reads one row set (the participant's attempts at the round) and writes one row; the bank
-    comes from the cache. One live attempt at a time (a constraint), attempts allowed per round.
+    The bank comes from the cache. On PostgreSQL a first start (no live attempt, attempts left)
+    is one INSERT … SELECT that numbers the attempt and checks both rules itself; otherwise (and
+    on other databases) the participant's attempts at the round are read and one row written.
+    One live attempt at a time (a constraint), attempts allowed per round. The attempt's
+    prepared data goes to the cache for its submit.
     """
     now = now or timezone.now()
     if not round_.is_open(now):
         raise ValidationError(_("This round is not open now."), code="closed")
+    contest = round_.contest
+    bank = selectors.round_bank(contest)
+    if not bank:
+        raise ValidationError(_("This round has no questions yet."), code="empty")
+    rng = rng or random.Random(secrets.randbits(64))
+    deadline = min(now + datetime.timedelta(minutes=round_.time_limit_minutes), round_.closes_at)
+
+    def new_attempt(number):
+        return Attempt(
+            participant_id=participant_id,
+            round=round_,
+            number=number,
+            unit_path=unit_path,
+            started_at=now,
+            deadline=deadline,
+            questions=scoring.draw(
+                bank, count=round_.questions_per_attempt, quotas=round_.quotas, rng=rng
+            ),
+            ip_address=ip_address,
+        )
+
+    if connection.vendor == "postgresql":
+        attempt = new_attempt(1)
+        if _insert_if_free(attempt, round_.attempts_allowed):
+            _prepare(attempt, contest, now)
+            return attempt, True
+    attempt, created = _start_portable(round_, participant_id, now, new_attempt)
+    if attempt.status == AttemptStatus.LIVE:
+        _prepare(attempt, contest, now)
+    return attempt, created
+
+
+def _prepare(attempt: Attempt, contest: Contest, now) -> None:
+    selectors.prepare_attempt(
+        attempt, contest_id=contest.pk, bank_version=contest.bank_version, now=now
+    )
+
+
+def _insert_if_free(attempt: Attempt, allowed: int) -> bool:
+    """PostgreSQL: insert `attempt`, numbered after the participant's other attempts at the
+    round, only when none of them is live and fewer than `allowed` exist — one prepared
+    statement (sql.start_statement). False (nothing written) when a rule or a unique
+    constraint stands in the way."""
+    fields = [f for f in Attempt._meta.concrete_fields if not f.primary_key and f.name != "number"]
+    types, statement = sql.start_statement(fields)
+    params = [f.get_db_prep_save(f.pre_save(attempt, True), connection) for f in fields]
+    params += [attempt.participant_id, attempt.round_id, allowed]
+    row = sql.execute("contests_start", types, statement, params)
+    if row is None:
+        return False
+    attempt.pk, attempt.number = row
+    attempt._state.adding = False
+    attempt._state.db = connection.alias
+    return True
+
+
+def _start_portable(round_, participant_id, now, new_attempt) -> tuple[Attempt, bool]:
     existing = list(
         Attempt.objects.filter(participant_id=participant_id, round=round_).only(
-            "pk", "number", "status", "deadline", "token", "answers", "started_at", "questions"
+            "pk",
+            "number",
+            "status",
+            "deadline",
+            "token",
+            "answers",
+            "started_at",
+            "questions",
+            "prediction",
+            "participant_id",
+            "round_id",
+            "unit_path",
         )
     )
     live = next((a for a in existing if a.status == AttemptStatus.LIVE), None)
@@ -323,23 +405,7 @@ def attempt_start(
             % {"count": round_.attempts_allowed},
             code="no_attempts_left",
         )
-    bank = selectors.round_bank(round_.contest)
-    if not bank:
-        raise ValidationError(_("This round has no questions yet."), code="empty")
-    rng = rng or random.Random(secrets.randbits(64))
-    deadline = min(now + datetime.timedelta(minutes=round_.time_limit_minutes), round_.closes_at)
-    attempt = Attempt(
-        participant_id=participant_id,
-        round=round_,
-        number=len(existing) + 1,
-        unit_path=unit_path,
-        started_at=now,
-        deadline=deadline,
-        questions=scoring.draw(
-            bank, count=round_.questions_per_attempt, quotas=round_.quotas, rng=rng
-        ),
-        ip_address=ip_address,
-    )
+    attempt = new_attempt(len(existing) + 1)
     try:
         with transaction.atomic():
             attempt.save(force_insert=True)
@@ -356,7 +422,11 @@ def attempt_start(
 def clean_answers(attempt: Attempt, answers: dict, kinds: dict[int, str] | None = None) -> dict:
     """The answers as {"question id": [option index, …]}, only for the attempt's own questions
     and options; anything else is refused."""
-    own = {str(qid): len(order) for qid, order in attempt.questions}
+    return _clean(attempt.questions, answers, kinds)
+
+
+def _clean(questions: list, answers: dict, kinds: dict[int, str] | None = None) -> dict:
+    own = {str(qid): len(order) for qid, order in questions}
     cleaned = {}
     for key, chosen in (answers or {}).items():
         key = str(key)
@@ -390,14 +460,36 @@ def attempt_autosave(*, attempt: Attempt, answers: dict, prediction=None, now=No
     now = now or timezone.now()
     bank = selectors.bank_by_id(attempt.round.contest)
     cleaned = clean_answers(attempt, answers, _kinds(bank))
+    return _save_answers(attempt.pk, cleaned, prediction, now)
+
+
+def _save_answers(pk: int, cleaned: dict, prediction, now) -> bool:
     fields = {"answers": cleaned}
     if prediction is not None:
         fields["prediction"] = prediction
     return bool(
-        Attempt.objects.filter(pk=attempt.pk, status=AttemptStatus.LIVE, deadline__gte=now).update(
-            **fields
-        )
+        Attempt.objects.filter(pk=pk, status=AttemptStatus.LIVE, deadline__gte=now).update(**fields)
     )
+
+
+def autosave_by_token(*, token: str, answers: dict, prediction=None, now=None) -> bool | None:
+    """The autosave of the attempt page: the attempt's prepared data from the cache, then one
+    UPDATE. None when there is no such attempt; False when it is no longer live."""
+    now = now or timezone.now()
+    prepared = selectors.prepared_attempt(token)
+    if prepared is None:
+        return None
+    if prepared.get("status", AttemptStatus.LIVE) != AttemptStatus.LIVE:
+        return False
+    bank = selectors.bank_for(prepared["contest_id"], prepared["bank_version"])
+    cleaned = _clean(prepared["questions"], answers, {q["id"]: q["kind"] for q in bank})
+    _check_prediction(prediction)
+    return _save_answers(prepared["id"], cleaned, prediction, now)
+
+
+def _check_prediction(prediction) -> None:
+    if prediction is not None and not 0 <= prediction <= 10**9:
+        raise ValidationError(_("Give the predicted number as a whole number."))
 
 
 def _bump_tally(round_id: int, path: str, entrant: bool, shard: int = 0) -> None:
@@ -424,30 +516,106 @@ def _bump_tally(round_id: int, path: str, entrant: bool, shard: int = 0) -> None
         )
 
 
+def submit_by_token(
+    *, token: str, answers: dict, prediction: int | None, key: str = "", now=None
+) -> bool:
+    """The submit of the attempt page — the hot path of the rush. False when there is no such
+    attempt.
+
+    The attempt's prepared data (questions, deadline, participant, round, bank version) comes
+    from the cache filled at start (one SELECT when it misses), the bank from the cache; the
+    answers are checked against the attempt's own questions and scored here. On PostgreSQL the
+    write is then one statement (`_submit_statement`); elsewhere, and for a late submit (which
+    needs the answers saved before the deadline), `attempt_submit` does it. Idempotent: an
+    attempt already submitted keeps its first result and is counted once."""
+    now = now or timezone.now()
+    prepared = selectors.prepared_attempt(token)
+    if prepared is None:
+        return False
+    if prepared.get("status", AttemptStatus.LIVE) != AttemptStatus.LIVE:
+        return True  # submitted before: the first result stands
+    if now > prepared["deadline"] + GRACE:
+        attempt = selectors.attempt_by_token(token)
+        attempt_submit(attempt=attempt, answers=answers, prediction=prediction, key=key, now=now)
+        return True
+    bank = selectors.bank_for(prepared["contest_id"], prepared["bank_version"])
+    if connection.vendor != "postgresql":
+        attempt = Attempt(
+            status=AttemptStatus.LIVE,
+            **{name: prepared[name] for name in selectors.PREPARED_FIELDS},
+        )
+        attempt_submit(
+            attempt=attempt, answers=answers, prediction=prediction, key=key, now=now, bank=bank
+        )
+        return True
+    cleaned = _clean(prepared["questions"], answers, {q["id"]: q["kind"] for q in bank})
+    _check_prediction(prediction)
+    submitted_at = min(now, prepared["deadline"])
+    seconds = max(0, int((submitted_at - prepared["started_at"]).total_seconds()))
+    result = scoring.score(prepared["questions"], cleaned, {q["id"]: q["correct"] for q in bank})
+    _submit_statement(
+        prepared,
+        answers=cleaned,
+        prediction=prediction,
+        submitted_at=submitted_at,
+        key=(key or "")[:64],
+        score=result,
+        seconds=seconds,
+    )
+    return True
+
+
+def _submit_statement(prepared: dict, **values) -> bool:
+    """PostgreSQL, one prepared statement (sql.SUBMIT): the attempt is submitted only if still
+    live (a concurrent or retried submit finds it submitted and changes nothing); only then is
+    the participant's previous best demoted if this one is better, and the unit's tally row
+    bumped (+1 entry, +1 entrant for a first entry, created at its first entry). All parts
+    see the rows as they were before the statement, so "other submitted attempts" are the
+    earlier ones. False when the attempt was no longer live."""
+    params = [
+        json.dumps(values["answers"]),
+        values["prediction"],
+        values["submitted_at"],
+        values["key"],
+        values["score"],
+        values["seconds"],
+        prepared["id"],
+        prepared["participant_id"],
+        prepared["round_id"],
+        prepared["unit_path"],
+        prepared["id"] % UnitTally.SHARDS,
+    ]
+    return sql.execute("contests_submit", sql.SUBMIT_TYPES, sql.SUBMIT, params) is not None
+
+
 @transaction.atomic
 def attempt_submit(
-    *, attempt: Attempt, answers: dict | None, prediction: int | None, key: str = "", now=None
+    *,
+    attempt: Attempt,
+    answers: dict | None,
+    prediction: int | None,
+    key: str = "",
+    now=None,
+    bank: list[dict] | None = None,
 ) -> Attempt:
     """Submit once. A repeated or retried submit returns the attempt as first submitted and
     never counts twice. After the deadline (plus a short grace) only the answers saved before
-    it count, and the time is cut at the deadline."""
+    it count, and the time is cut at the deadline. The portable path (any database)."""
     now = now or timezone.now()
     if attempt.status == AttemptStatus.SUBMITTED:
         return attempt
-    bank = selectors.bank_by_id(attempt.round.contest)
+    if bank is None:
+        bank = selectors.round_bank(attempt.round.contest)
     late = now > attempt.deadline + GRACE
     if late or answers is None:
         cleaned = attempt.answers or {}
         prediction = attempt.prediction if prediction is None or late else prediction
     else:
-        cleaned = clean_answers(attempt, answers, _kinds(bank))
-    if prediction is not None and not 0 <= prediction <= 10**9:
-        raise ValidationError(_("Give the predicted number as a whole number."))
+        cleaned = _clean(attempt.questions, answers, {q["id"]: q["kind"] for q in bank})
+    _check_prediction(prediction)
     submitted_at = min(now, attempt.deadline)
     seconds = max(0, int((submitted_at - attempt.started_at).total_seconds()))
-    result = scoring.score(
-        attempt.questions, cleaned, {qid: q["correct"] for qid, q in bank.items()}
-    )
+    result = scoring.score(attempt.questions, cleaned, {q["id"]: q["correct"] for q in bank})
     others = list(
         Attempt.objects.filter(
             participant_id=attempt.participant_id,

@@ -438,12 +438,11 @@ def unit_options(request, pk):
 
 @require_POST
 def start(request, pk, round_pk):
-    round_ = get_object_or_404(
-        Round.objects.select_related("contest__unit"),
-        pk=round_pk,
-        contest_id=pk,
-        contest__published=True,
-    )
+    """Start (or resume) an attempt: the round from the cache, the participant from the session,
+    then one INSERT on PostgreSQL (services.attempt_start)."""
+    round_ = selectors.start_round(pk, round_pk)
+    if round_ is None:
+        raise Http404
     me = _me(request, pk)
     if not me:
         messages.info(request, _("Register first, then start the round."))
@@ -490,24 +489,29 @@ def attempt(request, token):
 
 @require_POST
 def autosave(request, token):
-    attempt = _attempt(token)
+    """JSON for the attempt page's script: the attempt's prepared data from the cache and one
+    UPDATE; no session, no messages."""
     try:
-        saved = services.attempt_autosave(
-            attempt=attempt,
+        saved = services.autosave_by_token(
+            token=token,
             answers=parse_answers(request.POST),
             prediction=parse_prediction(request.POST.get("prediction")),
         )
     except ValidationError as error:
         return JsonResponse({"saved": False, "error": " ".join(error.messages)}, status=400)
+    if saved is None:
+        raise Http404
     return JsonResponse({"saved": saved}, status=200 if saved else 409)
 
 
 @require_POST
 def submit(request, token):
-    attempt = _attempt(token)
+    """The submit, the hot path of the rush: no session or message unless the answers are
+    refused; one statement on PostgreSQL when the attempt's data is in the cache
+    (services.submit_by_token)."""
     try:
-        services.attempt_submit(
-            attempt=attempt,
+        found = services.submit_by_token(
+            token=token,
             answers=parse_answers(request.POST),
             prediction=parse_prediction(request.POST.get("prediction")),
             key=request.POST.get("submit_key", ""),
@@ -515,6 +519,8 @@ def submit(request, token):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("contests:attempt", token=token)
+    if not found:
+        raise Http404
     return redirect("contests:result", token=token)
 
 

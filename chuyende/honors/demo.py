@@ -1,7 +1,7 @@
 """Honors of 2024 for the Đắk Lắk demo: nominations at every stage (waiting at the upper level,
-returned, not accepted, forwarded, praised, proposed to the Confederation, awarded), the city's
-Giấy khen decision and the province's signed Bằng khen decision for the 3-year review of
-Conclusion 01-KL/TW, a quota, and showcase stories with photos on the 2024 topic (preserving
+returned, not accepted, forwarded, praised, proposed to the Confederation, awarded, kept by the
+school's union for its own Giấy khen), the school union's and the city's Giấy khen decisions,
+the province's signed Bằng khen decision for the 3-year review of Conclusion 01-KL/TW, a quota, and showcase stories with photos on the 2024 topic (preserving
 ethnic cultural identity) and good people, good deeds. Through the services, then dated to
 2024 with bulk updates; deterministic through the given generator only."""
 
@@ -179,6 +179,9 @@ STAGES = [
     ("school_submitted", 2),
     ("school_returned", 10),
     ("rejected", 3),
+    # Kept by the school's own union: one in its Giấy khen decision, one waiting for it.
+    ("school_own_award", 7),
+    ("school_kept", 6),
 ]
 RETURN_COMMENT = (
     "Đề nghị bổ sung số liệu cụ thể về kết quả đạt được và ảnh hoạt động; ghi rõ chức vụ, "
@@ -291,6 +294,7 @@ def load_demo(*, province, plan, rng, stdout=None) -> None:
                 "nominee_position": (member.job_title if member else ""),
             },
             photos=photos,
+            keep=stage in ("school_own_award", "school_kept"),
         )
         reviewer = captren if upper.pk == city.pk else tinh
         if stage == "school_returned":
@@ -321,7 +325,28 @@ def load_demo(*, province, plan, rng, stdout=None) -> None:
 
     city_awardees = [n for stage, n, _ in made if stage == "city_award"]
     province_awardees = [n for stage, n, _ in made if stage == "province_award"]
+    school_awardees = [n for stage, n, _ in made if stage == "school_own_award"]
     decisions = []
+    if school_awardees:
+        decisions.append(
+            services.decision_create(
+                unit=school,
+                acting_user=captren,
+                fields={
+                    "award_kind": AwardKind.GIAY_KHEN,
+                    "number": "12/QĐ-CĐCS",
+                    "date": datetime.date(2024, 5, 6),
+                    "reason": "tiêu biểu trong học tập và làm theo tư tưởng, đạo đức, phong cách "
+                    "Hồ Chí Minh năm 2024",
+                    "occasion": REVIEW,
+                    "thematic_review": True,
+                    "signer_authority": "TM. BAN CHẤP HÀNH",
+                    "signer_position": "Chủ tịch",
+                    "signer_name": "Trần Thị Mai",
+                },
+                nominations=school_awardees,
+            )
+        )
     if city_awardees:
         decisions.append(
             services.decision_create(

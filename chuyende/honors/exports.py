@@ -104,7 +104,12 @@ def decision_docx(*, decision, awards, superior: str, place: str) -> bytes:
                 "Căn cứ kết quả sơ kết 03 năm thực hiện Kết luận số 01-KL/TW ngày 18/5/2021 "
                 "của Bộ Chính trị;"
             )
-        b.paragraph("Xét đề nghị của Ban Tuyên giáo – Nữ công,")
+        grassroots = unit.kind == UnitKind.GRASSROOTS
+        b.paragraph(
+            "Xét thành tích của các tập thể, cá nhân,"
+            if grassroots
+            else "Xét đề nghị của Ban Tuyên giáo – Nữ công,"
+        )
         b.paragraph("QUYẾT ĐỊNH:", bold=True, center=True)
         b.paragraph(
             f"Điều 1. Tặng {award_word} của {_body_name(unit)} cho {counted} "
@@ -115,8 +120,11 @@ def decision_docx(*, decision, awards, superior: str, place: str) -> bytes:
             "tổ chức Công đoàn."
         )
         b.paragraph(
-            "Điều 3. Văn phòng, Ban Tuyên giáo – Nữ công, các đơn vị có liên quan và các tập thể, "
-            "cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành./."
+            "Điều 3. Ban Chấp hành, các tổ công đoàn và các tập thể, cá nhân có tên tại Điều 1 "
+            "căn cứ Quyết định thi hành./."
+            if grassroots
+            else "Điều 3. Văn phòng, Ban Tuyên giáo – Nữ công, các đơn vị có liên quan và các "
+            "tập thể, cá nhân có tên tại Điều 1 căn cứ Quyết định thi hành./."
         )
 
     data = build_document(doc, body)

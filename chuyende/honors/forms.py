@@ -86,6 +86,14 @@ class NominationForm(StyledFormMixin, forms.Form):
         required=False,
         initial=True,
     )
+    keep = forms.BooleanField(
+        label=_("Grant it here: keep it for a Giấy khen of this grassroots union"),
+        required=False,
+        help_text=_(
+            "Under QĐ 999/QĐ-TLĐ a grassroots union grants its own Giấy khen: the nomination "
+            "then waits for this union's decision instead of going up for review."
+        ),
+    )
     photos = MultipleFileField(
         label=_("Photos (JPEG, PNG or WebP, at most 5 MB each, 6 at most)"),
         required=False,
@@ -97,10 +105,21 @@ class NominationForm(StyledFormMixin, forms.Form):
         widget=MultipleFileInput(attrs={"accept": FILE_ACCEPT}),
     )
 
-    def __init__(self, *args, units=None, nominee_units=None, tasks=None, refresh_url="", **kwargs):
+    def __init__(
+        self,
+        *args,
+        units=None,
+        nominee_units=None,
+        tasks=None,
+        refresh_url="",
+        can_keep=False,
+        **kwargs,
+    ):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
+        if units is None or not can_keep:
+            del self.fields["keep"]
         if units is None:
             del self.fields["unit"]
         else:

@@ -142,6 +142,11 @@ class NominationStep(models.Model):
     def __str__(self):
         return f"{self.nomination_id} {self.action}"
 
+    @property
+    def is_keep(self) -> bool:
+        """A submission to the proposing union itself: kept for its own Giấy khen."""
+        return self.action == StepAction.SUBMIT and self.to_unit_id == self.nomination.unit_id
+
 
 class NominationPhoto(models.Model):
     """A photo of the nominee or the model; shown publicly only once the nomination is

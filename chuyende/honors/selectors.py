@@ -95,6 +95,15 @@ def repeat_warning(*, nomination: Nomination) -> list[str]:
     return found.get(nomination.pk, [])
 
 
+def forward_warnings(*, nomination: Nomination, actions) -> list[str]:
+    """Before the reviewer forwards: the quotas of the next level already full for the
+    nomination's unit (a warning shown by the button; forwarding is not blocked)."""
+    if "forward" not in actions and "forward_tld" not in actions:
+        return []
+    target, _status = services.forward_target(nomination.holder)
+    return services.quota_warnings(nomination, target)
+
+
 def decision_candidates(*, unit: Unit):
     """Nominations waiting for a decision of `unit`."""
     return (
@@ -104,13 +113,26 @@ def decision_candidates(*, unit: Unit):
     )
 
 
-def decision_units(user):
-    """Units where the user may issue award decisions."""
+def _granting_units(user, chosen=None):
+    """Units in the user's manage scope that grant awards, for a choice list: the provincial
+    federation and upper-level unions, and of the grassroots unions (there are thousands) only
+    those where the user holds the role themselves, plus `chosen` (a pk) when it is in scope."""
+    wanted = Q(kind__in=(UnitKind.PROVINCE, UnitKind.UPPER)) | Q(
+        kind=UnitKind.GRASSROOTS, path__in=_role_paths(user, {"admin", "manager"})
+    )
+    if chosen:
+        wanted |= Q(pk=chosen, kind=UnitKind.GRASSROOTS)
     return (
         Unit.objects.for_user(user, "manage")
-        .filter(active=True, kind__in=(UnitKind.PROVINCE, UnitKind.UPPER, UnitKind.GRASSROOTS))
+        .filter(wanted, active=True)
         .order_by("depth", "sort_key")
     )
+
+
+def decision_units(user, chosen=None):
+    """Units where the user may issue award decisions (see `_granting_units`): a grassroots
+    union grants its own Giấy khen to the nominations it kept."""
+    return _granting_units(user, chosen)
 
 
 def decision_list(*, user, unit: Unit | None = None, query: str = ""):
@@ -248,15 +270,14 @@ def quota_list(*, user):
     )
 
 
-def quota_issuers(user):
-    return (
-        Unit.objects.for_user(user, "manage")
-        .filter(active=True, kind__in=(UnitKind.PROVINCE, UnitKind.UPPER))
-        .order_by("depth", "sort_key")
-    )
+def quota_issuers(user, chosen=None):
+    """Levels whose quotas the user sets: those granting awards (a grassroots union caps its
+    own Giấy khen too; see `_granting_units`)."""
+    return _granting_units(user, chosen)
 
 
 def quota_units(*, issuer: Unit):
+    """The issuer itself (a cap over its whole subtree) and the units right below it."""
     return Unit.objects.filter(
-        path__startswith=issuer.path, depth=issuer.depth + 1, active=True
-    ).order_by("sort_key")
+        Q(pk=issuer.pk) | Q(path__startswith=issuer.path, depth=issuer.depth + 1), active=True
+    ).order_by("depth", "sort_key")

@@ -92,17 +92,42 @@ def award_kinds_for(unit: Unit) -> tuple:
     return GRANTS.get(unit.kind, ())
 
 
+def grants_at_home(unit: Unit) -> bool:
+    """Whether `unit` grants its own Giấy khen to the members and groups it proposes, without
+    sending the nomination up: a grassroots union (CĐCS) under QĐ 999/QĐ-TLĐ (2024)."""
+    return unit.kind == UnitKind.GRASSROOTS and bool(award_kinds_for(unit))
+
+
+def is_kept(nomination: Nomination) -> bool:
+    """A nomination kept by its proposing union for that union's own decision ("granted
+    here"): waiting, and held by the unit that proposed it."""
+    return nomination.status == NominationStatus.SUBMITTED and (
+        nomination.holder_id == nomination.unit_id
+    )
+
+
 def allowed_actions(nomination: Nomination, user) -> list[str]:
     """The actions the user may take on the nomination now (buttons of the detail page)."""
     scope = user_scope(user)
     holder, status = nomination.holder, nomination.status
+    proposer_edits = scope.allows("change", nomination.unit.path)
     actions = []
-    if status in (NominationStatus.SUBMITTED, NominationStatus.RETURNED) and scope.allows(
-        "change", nomination.unit.path
-    ):
+    if status in (NominationStatus.SUBMITTED, NominationStatus.RETURNED) and proposer_edits:
         actions.append("edit")
-    if status == NominationStatus.RETURNED and scope.allows("change", nomination.unit.path):
+    if status == NominationStatus.RETURNED and proposer_edits:
         actions.append("resubmit")
+    if is_kept(nomination):
+        if proposer_edits:
+            actions.append("send_up")
+        if scope.allows("manage", holder.path):
+            actions += ["reject", "grant"]
+        return actions
+    if (
+        status in (NominationStatus.SUBMITTED, NominationStatus.RETURNED)
+        and proposer_edits
+        and grants_at_home(nomination.unit)
+    ):
+        actions.append("keep")
     if status in PENDING and scope.allows("manage", holder.path):
         actions += ["return", "reject"]
         if holder.kind == UnitKind.UPPER:
@@ -235,8 +260,11 @@ def nomination_create(
     photos=(),
     files=(),
     source: str = "",
+    keep: bool = False,
 ) -> Nomination:
-    """A unit proposes one of its members or collectives; it goes to the level reviewing it."""
+    """A unit proposes one of its members or collectives; it goes to the level reviewing it.
+    With `keep`, a grassroots union keeps it for its own Giấy khen ("granted here", QĐ
+    999/QĐ-TLĐ): it waits at the proposing union for that union's decision instead."""
     require(acting_user, "change", unit)
     if not unit.active:
         raise ValidationError(_("This unit is closed."))
@@ -244,7 +272,20 @@ def nomination_create(
         raise ValidationError(
             {"unit": _("Nominations are proposed by a grassroots or an upper-level union.")}
         )
-    reviewer = reviewer_of(unit)
+    if keep:
+        if not grants_at_home(unit):
+            raise ValidationError(
+                {
+                    "keep": _(
+                        "Only a grassroots union grants its own Giấy khen; %(unit)s sends its "
+                        "nominations up for review."
+                    )
+                    % {"unit": unit.name}
+                }
+            )
+        reviewer = unit
+    else:
+        reviewer = reviewer_of(unit)
     if reviewer is None:
         raise ValidationError(
             {"unit": _("No level above %(unit)s reviews nominations.") % {"unit": unit.name}}
@@ -272,6 +313,7 @@ def nomination_create(
     nomination.save()
     _attach(nomination, photos, photo_types, files, file_types)
     _step(nomination, StepAction.SUBMIT, acting_user, from_unit=unit, to_unit=reviewer)
+    warnings = [] if keep else quota_warnings(nomination, reviewer)
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -283,8 +325,11 @@ def nomination_create(
             "to": reviewer.pk,
             "photos": len(photos),
             "files": len(files),
+            **({"kept": True} if keep else {}),
+            **({"quota_full": warnings} if warnings else {}),
         },
     )
+    nomination.quota_warnings = warnings
     return nomination
 
 
@@ -367,13 +412,19 @@ def _comment(comment: str, required: bool) -> str:
     return comment[:4000]
 
 
-def _moved(nomination, acting_user, action, *, status, holder, comment, audit_action):
+def _moved(
+    nomination, acting_user, action, *, status, holder, comment, audit_action, going_up=False
+):
+    """Move the nomination to `holder` with a step and an audit row. Going up to a level, the
+    quota warnings of that level (`quota_warnings`) are recorded in the audit row and left on
+    `nomination.quota_warnings` for the screen."""
     from_unit = nomination.holder
     old_status = nomination.status
     nomination.status = status
     nomination.holder = holder
     nomination.save(update_fields=["status", "holder", "updated_at"])
     _step(nomination, action, acting_user, comment=comment, from_unit=from_unit, to_unit=holder)
+    warnings = quota_warnings(nomination, holder) if going_up else []
     audit_record(
         actor=acting_user,
         action=audit_action,
@@ -384,16 +435,20 @@ def _moved(nomination, acting_user, action, *, status, holder, comment, audit_ac
             "status": {"from": old_status, "to": status},
             "holder": {"from": from_unit.pk, "to": holder.pk},
             **({"comment": comment} if comment else {}),
+            **({"quota_full": warnings} if warnings else {}),
         },
     )
+    nomination.quota_warnings = warnings
     return nomination
 
 
 @transaction.atomic
 def nomination_resubmit(*, nomination: Nomination, acting_user, comment: str = "") -> Nomination:
+    """The proposer sends up a nomination returned to it, or one it had kept for its own
+    decision ("send up instead"), to the level reviewing it."""
     nomination = _locked(nomination)
     require(acting_user, "change", nomination.unit)
-    if nomination.status != NominationStatus.RETURNED:
+    if nomination.status != NominationStatus.RETURNED and not is_kept(nomination):
         raise ValidationError(_("Only a nomination returned for changes is sent again."))
     reviewer = reviewer_of(nomination.unit)
     if reviewer is None:
@@ -406,6 +461,39 @@ def nomination_resubmit(*, nomination: Nomination, acting_user, comment: str = "
         StepAction.SUBMIT,
         status=NominationStatus.SUBMITTED,
         holder=reviewer,
+        comment=_comment(comment, False),
+        audit_action=AuditAction.UPDATE,
+        going_up=True,
+    )
+
+
+@transaction.atomic
+def nomination_keep(*, nomination: Nomination, acting_user, comment: str = "") -> Nomination:
+    """A grassroots union keeps its own nomination for its own Giấy khen ("granted here")
+    instead of sending it up: one returned to it, or one sent up that the reviewing level has
+    not acted on yet. It then waits at the union for a decision of the union's managers."""
+    nomination = _locked(nomination)
+    require(acting_user, "change", nomination.unit)
+    if not grants_at_home(nomination.unit):
+        raise ValidationError(
+            _(
+                "Only a grassroots union grants its own Giấy khen; %(unit)s sends its "
+                "nominations up for review."
+            )
+            % {"unit": nomination.unit.name}
+        )
+    if nomination.status not in (NominationStatus.SUBMITTED, NominationStatus.RETURNED) or (
+        is_kept(nomination)
+    ):
+        raise ValidationError(
+            _("This nomination has been reviewed or is already kept; it cannot be kept now.")
+        )
+    return _moved(
+        nomination,
+        acting_user,
+        StepAction.SUBMIT,
+        status=NominationStatus.SUBMITTED,
+        holder=nomination.unit,
         comment=_comment(comment, False),
         audit_action=AuditAction.UPDATE,
     )
@@ -440,18 +528,30 @@ def nomination_reject(*, nomination: Nomination, acting_user, comment: str) -> N
     )
 
 
+def forward_target(holder: Unit) -> tuple[Unit | None, str]:
+    """Where a nomination held by `holder` is forwarded, and the status it then has."""
+    if holder.kind == UnitKind.PROVINCE:
+        target = _nearest_above(holder, (UnitKind.CONFEDERATION,))
+        return target, NominationStatus.FORWARDED_TLD
+    return province_of(holder), NominationStatus.FORWARDED
+
+
 @transaction.atomic
 def nomination_forward(*, nomination: Nomination, acting_user, comment: str = "") -> Nomination:
     """An upper-level union forwards to the provincial federation; the provincial federation
-    forwards to the Confederation (a proposal for its Bằng khen, decided outside this system)."""
+    forwards to the Confederation (a proposal for its Bằng khen, decided outside this system).
+
+    When the receiving level's quota for the nominee's unit is already full, the forward still
+    happens, with a warning (`nomination.quota_warnings`, and in the audit row): a quota caps
+    the awards a level *grants* (see `Quota`), not the nominations it receives, and the level
+    may still praise, propose to the Confederation, not accept, or raise its quota. The cap
+    itself is enforced, hard, when a decision is made (`decision_create`)."""
     nomination = _review(nomination, acting_user)
-    holder = nomination.holder
-    if holder.kind == UnitKind.PROVINCE:
-        target = _nearest_above(holder, (UnitKind.CONFEDERATION,))
-        status = NominationStatus.FORWARDED_TLD
-    else:
-        target = province_of(holder)
-        status = NominationStatus.FORWARDED
+    if is_kept(nomination):
+        raise ValidationError(
+            _("This nomination is kept by its union for its own Giấy khen; send it up instead.")
+        )
+    target, status = forward_target(nomination.holder)
     if target is None:
         raise ValidationError(_("There is no level above to forward to."))
     return _moved(
@@ -462,6 +562,7 @@ def nomination_forward(*, nomination: Nomination, acting_user, comment: str = ""
         holder=target,
         comment=_comment(comment, False),
         audit_action=AuditAction.UPDATE,
+        going_up=True,
     )
 
 
@@ -516,6 +617,49 @@ def nominate_member(
 # Decisions ------------------------------------------------------------------------------------
 
 
+def _quota_used(quota: Quota) -> int:
+    """Awards already granted against a quota (one query)."""
+    return Award.objects.filter(
+        decision__unit_id=quota.issuer_id,
+        decision__award_kind=quota.award_kind,
+        decision__date__year=quota.year,
+        nomination__unit__path__startswith=quota.unit.path,
+    ).count()
+
+
+def quota_warnings(nomination: Nomination, target: Unit) -> list[str]:
+    """Messages for each quota of `target` that is already full for the nomination's proposing
+    unit, in the nomination's year, for the awards `target` grants (a query for the quotas,
+    one per quota found). A warning, not a refusal: see `nomination_forward`."""
+    kinds = award_kinds_for(target) if target is not None else ()
+    if not kinds:
+        return []
+    paths = [*ancestor_paths(nomination.unit.path), nomination.unit.path]
+    quotas = Quota.objects.filter(
+        issuer=target, award_kind__in=kinds, year=nomination.year, unit__path__in=paths
+    ).select_related("unit", "issuer")
+    warnings = []
+    for quota in quotas:
+        used = _quota_used(quota)
+        if used >= quota.limit:
+            warnings.append(
+                _(
+                    "Quota full: %(unit)s may receive at most %(limit)s %(award)s from "
+                    "%(issuer)s in %(year)s; %(used)s already granted. %(issuer)s cannot "
+                    "grant this nomination that award unless the quota is raised."
+                )
+                % {
+                    "unit": quota.unit.name,
+                    "limit": quota.limit,
+                    "award": AwardKind(quota.award_kind).label,
+                    "issuer": target.name,
+                    "year": quota.year,
+                    "used": used,
+                }
+            )
+    return warnings
+
+
 def _quota_errors(unit: Unit, award_kind: str, year: int, nominations) -> list[str]:
     """Messages for each quota the decision would exceed (a few queries, one per quota)."""
     errors = []
@@ -526,12 +670,7 @@ def _quota_errors(unit: Unit, award_kind: str, year: int, nominations) -> list[s
         adding = sum(1 for n in nominations if n.unit.path.startswith(quota.unit.path))
         if not adding:
             continue
-        used = Award.objects.filter(
-            decision__unit=unit,
-            decision__award_kind=award_kind,
-            decision__date__year=year,
-            nomination__unit__path__startswith=quota.unit.path,
-        ).count()
+        used = _quota_used(quota)
         if used + adding > quota.limit:
             errors.append(
                 _(
@@ -697,6 +836,22 @@ def decision_create(
 def decision_exported(*, decision: AwardDecision, acting_user) -> None:
     """The printed decision names people: each download is an export in the audit log."""
     audit_record(actor=acting_user, action=AuditAction.EXPORT, obj=decision, unit=decision.unit)
+
+
+@transaction.atomic
+def evidence_exported(*, item: NominationFile, acting_user) -> None:
+    """Evidence files name people and their records: each download is an export in the audit
+    log, under the proposing unit. The caller has fetched `item` through the user's scope."""
+    nomination = item.nomination
+    require(acting_user, "export", nomination.unit)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.EXPORT,
+        obj=item,
+        unit=nomination.unit,
+        object_repr=f"{nomination.nominee_name} — {item.name}",
+        changes={"nomination": nomination.pk},
+    )
 
 
 # Quotas ---------------------------------------------------------------------------------------

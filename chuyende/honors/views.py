@@ -10,12 +10,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.core.text import fold
+from chuyende.org.choices import UnitKind
 from chuyende.org.models import Member, Unit
 from chuyende.org.selectors import ancestor_paths, breadcrumbs
 from chuyende.plans.choices import PlanStatus
@@ -170,6 +172,7 @@ def nomination_create(request):
         tasks=_tasks(unit),
         initial={"unit": unit, "kind": request.GET.get("kind") or NomineeKind.PERSON},
         refresh_url=reverse("honors:nomination_create"),
+        can_keep=services.grants_at_home(unit),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -183,15 +186,24 @@ def nomination_create(request):
                 fields=form.service_fields(),
                 photos=data["photos"],
                 files=data["files"],
+                keep=data.get("keep", False),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("The nomination was sent to %(unit)s for review.")
-                % {"unit": nomination.holder.name},
-            )
+            if services.is_kept(nomination):
+                messages.success(
+                    request,
+                    _("The nomination is kept for a Giấy khen decision of %(unit)s.")
+                    % {"unit": nomination.unit.name},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The nomination was sent to %(unit)s for review.")
+                    % {"unit": nomination.holder.name},
+                )
+            _warn(request, nomination)
             return redirect("honors:nomination_detail", pk=nomination.pk)
     query = request.GET.get("member_q", "")
     context = {
@@ -273,6 +285,13 @@ def nomination_edit(request, pk):
     return _render_form(request, context)
 
 
+def _warn(request, nomination):
+    """The quota warnings a service left on the nomination it sent up (see
+    services.quota_warnings)."""
+    for warning in getattr(nomination, "quota_warnings", ()):
+        messages.warning(request, warning)
+
+
 @login_required
 def nomination_detail(request, pk):
     nomination = _nomination(request, pk)
@@ -282,6 +301,8 @@ def nomination_detail(request, pk):
         "nomination": nomination,
         **selectors.nomination_detail(nomination=nomination),
         "actions": actions,
+        "kept": services.is_kept(nomination),
+        "forward_warnings": selectors.forward_warnings(nomination=nomination, actions=actions),
         "grant_kind": AwardKind(grant_kinds[0]).label if grant_kinds else "",
         "action_form": ActionForm(),
         "repeat_of": selectors.repeat_warning(nomination=nomination),
@@ -291,15 +312,29 @@ def nomination_detail(request, pk):
 
 
 ACTIONS = {
-    "resubmit": (services.nomination_resubmit, _("The nomination was sent again for review.")),
-    "return": (services.nomination_return, _("The nomination was returned to the unit.")),
-    "reject": (services.nomination_reject, _("The nomination was not accepted.")),
-    "forward": (services.nomination_forward, _("The nomination was forwarded.")),
+    "resubmit": (
+        services.nomination_resubmit,
+        gettext_lazy("The nomination was sent again for review."),
+    ),
+    "return": (
+        services.nomination_return,
+        gettext_lazy("The nomination was returned to the unit."),
+    ),
+    "reject": (services.nomination_reject, gettext_lazy("The nomination was not accepted.")),
+    "forward": (services.nomination_forward, gettext_lazy("The nomination was forwarded.")),
     "forward_tld": (
         services.nomination_forward,
-        _("The nomination was proposed to the Confederation."),
+        gettext_lazy("The nomination was proposed to the Confederation."),
     ),
-    "praise": (services.nomination_praise, _("The example was praised.")),
+    "praise": (services.nomination_praise, gettext_lazy("The example was praised.")),
+    "keep": (
+        services.nomination_keep,
+        gettext_lazy("The nomination is kept for a Giấy khen decision of the proposing union."),
+    ),
+    "send_up": (
+        services.nomination_resubmit,
+        gettext_lazy("The nomination was sent up for review."),
+    ),
 }
 
 
@@ -314,11 +349,12 @@ def nomination_act(request, pk):
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     service, message = ACTIONS[action]
     try:
-        service(nomination=nomination, acting_user=request.user, comment=comment)
+        moved = service(nomination=nomination, acting_user=request.user, comment=comment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, str(message))
+        _warn(request, moved)
     return redirect("honors:nomination_detail", pk=nomination.pk)
 
 
@@ -332,9 +368,14 @@ def photo_file(request, pk):
 
 @login_required
 def evidence_file(request, pk):
-    item = get_object_or_404(NominationFile.objects.for_user(request.user), pk=pk)
+    item = get_object_or_404(
+        NominationFile.objects.for_user(request.user, "export").select_related("nomination__unit"),
+        pk=pk,
+    )
+    handle = open_stored(item.file)
+    services.evidence_exported(item=item, acting_user=request.user)
     return FileResponse(
-        open_stored(item.file),
+        handle,
         as_attachment=True,
         filename=item.name,
         content_type=item.content_type,
@@ -364,8 +405,8 @@ def decision_list(request):
 
 @login_required
 def decision_create(request):
-    units = selectors.decision_units(request.user)
     chosen = _chosen_pk(request, "unit")
+    units = selectors.decision_units(request.user, chosen)
     unit = (units.filter(pk=chosen).first() if chosen else None) or units.first()
     if unit is None:
         raise PermissionDenied
@@ -383,7 +424,9 @@ def decision_create(request):
             "nominations": preselected,
             "reason": "xuất sắc trong học tập và làm theo tư tưởng, đạo đức, phong cách "
             "Hồ Chí Minh năm 2024",
-            "signer_authority": "TM. BAN THƯỜNG VỤ",
+            "signer_authority": "TM. BAN CHẤP HÀNH"
+            if unit.kind == UnitKind.GRASSROOTS
+            else "TM. BAN THƯỜNG VỤ",
             "signer_position": "CHỦ TỊCH",
         },
         refresh_url=reverse("honors:decision_create"),
@@ -453,8 +496,8 @@ def decision_docx(request, pk):
 
 @login_required
 def quota_list(request):
-    issuers = selectors.quota_issuers(request.user)
     chosen = _chosen_pk(request, "issuer")
+    issuers = selectors.quota_issuers(request.user, chosen)
     issuer = (issuers.filter(pk=chosen).first() if chosen else None) or issuers.first()
     form = None
     if issuer is not None:

@@ -3,7 +3,7 @@
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from chuyende.org.indicators import grouped
+from chuyende.org.indicators import grouped, instants
 from chuyende.reports.registry import indicator
 
 from .models import MaterialDownload
@@ -17,8 +17,9 @@ from .models import MaterialDownload
 )
 def downloads(*, root_path, width, start, end, plan):
     """Downloads by the units of the subtree in the period; with a plan, of its materials."""
+    first, after = instants(start, end)
     rows = MaterialDownload.objects.filter(
-        unit__path__startswith=root_path, at__date__range=(start, end)
+        unit__path__startswith=root_path, at__gte=first, at__lt=after
     )
     if plan is not None:
         rows = rows.filter(material__plan=plan)

@@ -1,13 +1,25 @@
 """Member figures for the reports (see chuyende.reports.registry): one grouped query each."""
 
+import datetime
+
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.reports.registry import indicator
 
 from .choices import MAJORITY_ETHNICITY, Gender, MemberStatus
 from .models import Member
+
+
+def instants(start, end) -> tuple:
+    """(first instant of `start`, first instant after `end`), local time: filter a datetime
+    with `__gte`/`__lt` on these rather than `__date__range`, which casts every row's value
+    (a Python function call per row on SQLite)."""
+    first = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    after = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+    return first, after + datetime.timedelta(days=1)
 
 
 def grouped(queryset, *, width, value, path="unit__path") -> dict:

@@ -172,3 +172,81 @@ class ImportForm(StyledFormMixin, forms.Form):
         label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
         widget=forms.FileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
     )
+
+
+class TemplateForm(StyledFormMixin, forms.Form):
+    """A template's heading, rule on concrete actions and rating scale; on creation also the
+    publishing unit, the plan and the year."""
+
+    unit = forms.ModelChoiceField(label=_("Publishing unit"), queryset=None, empty_label=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=None, required=False)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    topic = forms.CharField(
+        label=_("Topic of the year"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    introduction = forms.CharField(
+        label=_("Introduction and guidance for members"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    min_actions = forms.IntegerField(
+        label=_("Fewest concrete actions"), min_value=1, max_value=10, initial=3
+    )
+    max_actions = forms.IntegerField(
+        label=_("Most concrete actions"), min_value=1, max_value=10, initial=5
+    )
+    rating_levels = forms.CharField(
+        label=_("Rating scale (one level a line, best first: code | label)"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, units=None, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:
+            for name in ("unit", "year", "plan"):
+                del self.fields[name]
+        else:
+            self.fields["unit"].queryset = units
+            self.fields["plan"].queryset = plans
+            self.fields["plan"].label_from_instance = lambda plan: (
+                f"{plan.number} — {plan.title}"[:120] if plan.number else plan.title[:120]
+            )
+            self.fields["unit"].label_from_instance = lambda unit: unit.name
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            key: data.get(key)
+            for key in (
+                "title",
+                "topic",
+                "introduction",
+                "min_actions",
+                "max_actions",
+                "rating_levels",
+            )
+        }
+
+
+class TemplateSectionForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("Lowercase letters, digits, - or _; commitments are kept under this code."),
+    )
+    title = forms.CharField(label=_("Title of the section"), max_length=255)
+    guidance = forms.CharField(
+        label=_("Guidance"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    min_items = forms.IntegerField(
+        label=_("Fewest commitments"), min_value=0, max_value=MAX_ITEMS, initial=1
+    )
+
+
+class CopyForm(StyledFormMixin, forms.Form):
+    year = forms.IntegerField(label=_("For the year"), min_value=2000, max_value=2100)

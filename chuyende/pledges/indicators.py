@@ -1,4 +1,5 @@
-"""Pledge figures for the reports (see chuyende.reports.registry): one grouped query each.
+"""Pledge figures for the reports (see chuyende.reports.registry): two grouped queries for all
+of them — pledges by status, evaluations by rating — shared by the indicators that read them.
 
 A pledge counts for a period when it is of a year the period covers and was submitted by the
 period's end; a rating counts when it was set by the period's end. Only the current version of
@@ -6,10 +7,11 @@ each pledge counts, so a member is counted once.
 """
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from chuyende.org.indicators import grouped
-from chuyende.reports.registry import indicator, ratio
+from chuyende.org.indicators import instants
+from chuyende.reports.registry import indicator, ratio, shared
 
 from .choices import PledgeStatus, Rating
 from .models import Evaluation, Pledge
@@ -26,7 +28,7 @@ def _pledges(root_path, start, end, plan, **extra):
         year__lte=end.year,
         is_current=True,
         status__in=WRITTEN,
-        submitted_at__date__lte=end,
+        submitted_at__lt=instants(end, end)[1],  # a plain comparison: no date cast per row
         **extra,
     )
     return rows.filter(template__plan=plan) if plan is not None else rows
@@ -39,11 +41,53 @@ def _rated(root_path, start, end, plan, condition):
         pledge__year__gte=start.year,
         pledge__year__lte=end.year,
         pledge__is_current=True,
-        rated_at__date__lte=end,
+        rated_at__lt=instants(end, end)[1],
     )
     if plan is not None:
         rows = rows.filter(pledge__template__plan=plan)
     return rows
+
+
+def _plan_key(plan):
+    return plan.pk if plan is not None else None
+
+
+def _by_status(root_path, width, start, end, plan) -> dict:
+    """{prefix: {status: pledges}} in one query, shared by the pledge indicators."""
+
+    def compute():
+        found: dict[str, dict] = {}
+        rows = (
+            _pledges(root_path, start, end, plan)
+            .annotate(prefix=Substr(PATH, 1, width))
+            .order_by()
+            .values_list("prefix", "status")
+            .annotate(n=Count("id"))
+        )
+        for prefix, status, n in rows:
+            found.setdefault(prefix, {})[status] = n
+        return found
+
+    return shared(("pledges.status", root_path, width, start, end, _plan_key(plan)), compute)
+
+
+def _by_rating(root_path, width, start, end, plan) -> dict:
+    """{prefix: {(final rating, union title): members}} in one query, shared likewise."""
+
+    def compute():
+        found: dict[str, dict] = {}
+        rows = (
+            _rated(root_path, start, end, plan, Q())
+            .annotate(prefix=Substr(f"pledge__{PATH}", 1, width))
+            .order_by()
+            .values_list("prefix", "final_rating", "union_title")
+            .annotate(n=Count("id"))
+        )
+        for prefix, rating, title, n in rows:
+            found.setdefault(prefix, {})[(rating, bool(title))] = n
+        return found
+
+    return shared(("pledges.rating", root_path, width, start, end, _plan_key(plan)), compute)
 
 
 @indicator(
@@ -54,7 +98,10 @@ def _rated(root_path, start, end, plan, condition):
     drilldown=DRILLDOWN,
 )
 def written(*, root_path, width, start, end, plan):
-    return grouped(_pledges(root_path, start, end, plan), width=width, value=Count("id"), path=PATH)
+    return {
+        prefix: sum(counts.values())
+        for prefix, counts in _by_status(root_path, width, start, end, plan).items()
+    }
 
 
 @indicator(
@@ -65,8 +112,11 @@ def written(*, root_path, width, start, end, plan):
     drilldown=DRILLDOWN,
 )
 def accepted(*, root_path, width, start, end, plan):
-    rows = _pledges(root_path, start, end, plan, status=PledgeStatus.ACCEPTED)
-    return grouped(rows, width=width, value=Count("id"), path=PATH)
+    return {
+        prefix: counts.get(PledgeStatus.ACCEPTED, 0)
+        for prefix, counts in _by_status(root_path, width, start, end, plan).items()
+        if counts.get(PledgeStatus.ACCEPTED)
+    }
 
 
 ratio(
@@ -87,8 +137,12 @@ def _rating_indicator(code, name, rating, position):
         drilldown="pledges:rating",
     )
     def compute(*, root_path, width, start, end, plan):
-        rows = _rated(root_path, start, end, plan, Q(final_rating=rating))
-        return grouped(rows, width=width, value=Count("id"), path=f"pledge__{PATH}")
+        found = {}
+        for prefix, counts in _by_rating(root_path, width, start, end, plan).items():
+            n = sum(v for (level, _title), v in counts.items() if level == rating)
+            if n:
+                found[prefix] = n
+        return found
 
     return compute
 
@@ -121,5 +175,9 @@ rated_not_fulfilled = _rating_indicator(
     drilldown="pledges:rating",
 )
 def union_title(*, root_path, width, start, end, plan):
-    rows = _rated(root_path, start, end, plan, Q(union_title=True))
-    return grouped(rows, width=width, value=Count("id"), path=f"pledge__{PATH}")
+    found = {}
+    for prefix, counts in _by_rating(root_path, width, start, end, plan).items():
+        n = sum(v for (_level, title), v in counts.items() if title)
+        if n:
+            found[prefix] = n
+    return found

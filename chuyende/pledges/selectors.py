@@ -57,6 +57,49 @@ def sections_for(*, template: PledgeTemplate, unit: Unit) -> list[PledgeSection]
     )
 
 
+def visible_templates(user):
+    """Templates the user may see: published ones of their subtree and of the units above it,
+    and drafts only where the user manages the publishing unit."""
+    managed_drafts = PledgeTemplate.objects.for_user(user, "manage").filter(published=False)
+    return PledgeTemplate.objects.for_user(user).filter(
+        Q(published=True) | Q(pk__in=managed_drafts.values("pk"))
+    )
+
+
+def template_list(*, user, year: int | None = None):
+    """Visible templates with their unit, plan and number of own sections, newest first."""
+    qs = visible_templates(user).select_related("unit", "plan")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.annotate(
+        section_count=Count("sections", filter=Q(sections__unit__isnull=True))
+    ).order_by("-year", "unit__path", "id")
+
+
+def pledge_counts(*, user, templates) -> dict:
+    """{template id: pledges (current versions) the user may see} — one query."""
+    ids = [t.pk for t in templates]
+    if not ids:
+        return {}
+    return dict(
+        Pledge.objects.for_user(user)
+        .filter(template_id__in=ids, is_current=True)
+        .order_by()
+        .values("template_id")
+        .annotate(n=Count("id"))
+        .values_list("template_id", "n")
+    )
+
+
+def has_pledges(template: PledgeTemplate, unit: Unit | None = None) -> bool:
+    """Whether any pledge (any version) was written against the template; with `unit`, only in
+    that unit's subtree (for the sections a unit below added)."""
+    qs = Pledge.objects.filter(template=template)
+    if unit is not None:
+        qs = qs.filter(member__unit__path__startswith=unit.path)
+    return qs.exists()
+
+
 def current_pledge(*, member: Member, year: int) -> Pledge | None:
     return (
         Pledge.objects.filter(member=member, year=year, is_current=True)

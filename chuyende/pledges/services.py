@@ -7,6 +7,9 @@ Who may do what:
 - an officer with "change" rights on the member's unit reviews (accepts, returns) and rates.
 """
 
+import copy
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -393,17 +396,25 @@ def section_add(
     require(acting_user, "change", unit)
     if not unit.path.startswith(template.unit.path):
         raise ValidationError(_("This template does not apply to the unit."))
+    if unit.pk == template.unit_id:
+        # A section of the template itself: the managers' rules (see section_create).
+        require(acting_user, "manage", unit)
+        if selectors.has_pledges(template):
+            raise ValidationError(_pledges_lock_message())
     title = " ".join(nfc(title or "").split())
     if not title:
         raise ValidationError({"title": _("Give the section a title.")})
     if not 0 <= (min_items or 0) <= MAX_ITEMS:
         raise ValidationError({"min_items": _("Between 0 and %(n)s.") % {"n": MAX_ITEMS}})
-    count = PledgeSection.objects.filter(template=template).count()
+    codes = set(PledgeSection.objects.filter(template=template).values_list("code", flat=True))
+    count = len(codes) + 1
+    while f"u{unit.pk}-{count}" in codes:
+        count += 1
     last = PledgeSection.objects.filter(template=template).order_by("-position").first()
     section = PledgeSection(
         template=template,
         unit=unit if unit.pk != template.unit_id else None,
-        code=f"u{unit.pk}-{count + 1}",
+        code=f"u{unit.pk}-{count}",
         title=title[:255],
         guidance=nfc(guidance or "").strip(),
         min_items=min_items or 0,
@@ -419,6 +430,389 @@ def section_add(
         changes={"template": template.pk, "title": section.title},
     )
     return section
+
+
+# Managing templates (the publishing unit's managers) ---------------------------------------------
+
+MAX_ACTIONS_LIMIT = 10
+MIN_LEVELS, MAX_LEVELS = 2, 6
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,19}$")
+TEMPLATE_WORDING = ("title", "topic", "introduction")
+TEMPLATE_RULES = ("min_actions", "max_actions", "rating_levels")
+
+
+def _one_line(value, limit=255) -> str:
+    return " ".join(nfc(value or "").split())[:limit]
+
+
+def _text(value) -> str:
+    return nfc(value or "").strip()
+
+
+def parse_levels(value) -> list[dict]:
+    """The rating scale from lines "code | label" (or a list of {"code", "label"}), best first."""
+    if isinstance(value, str):
+        rows = []
+        for line in value.splitlines():
+            if not line.strip():
+                continue
+            code, sep, label = line.partition("|")
+            if not sep:
+                raise ValidationError(
+                    {"rating_levels": _("Write each level as “code | label”, one a line.")}
+                )
+            rows.append({"code": code, "label": label})
+        value = rows
+    levels = []
+    for row in value or []:
+        code = _one_line(row.get("code"), 40).lower()
+        label = _one_line(row.get("label"))
+        if not CODE_RE.match(code) or not label:
+            raise ValidationError(
+                {
+                    "rating_levels": _(
+                        "Each level needs a code (lowercase letters, digits, - or _, at most 20) "
+                        "and a label."
+                    )
+                }
+            )
+        levels.append({"code": code, "label": label})
+    codes = [level["code"] for level in levels]
+    if len(set(codes)) != len(codes):
+        raise ValidationError({"rating_levels": _("Two levels have the same code.")})
+    if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
+        raise ValidationError(
+            {
+                "rating_levels": _("The scale has between %(min)s and %(max)s levels.")
+                % {"min": MIN_LEVELS, "max": MAX_LEVELS}
+            }
+        )
+    return levels
+
+
+def levels_text(levels) -> str:
+    return "\n".join(f"{level['code']} | {level['label']}" for level in levels or [])
+
+
+def _clean_template_fields(fields: dict) -> dict:
+    """Title, topic, introduction, the rule on concrete actions and the rating scale."""
+    errors = {}
+    cleaned = {
+        "title": _one_line(fields.get("title")),
+        "topic": _text(fields.get("topic"))[:2000],
+        "introduction": _text(fields.get("introduction"))[:5000],
+    }
+    if not cleaned["title"]:
+        errors["title"] = _("Give the template a title.")
+    try:
+        low = int(fields.get("min_actions"))
+        high = int(fields.get("max_actions"))
+    except (TypeError, ValueError):
+        errors["min_actions"] = _("Give the fewest and the most concrete actions as numbers.")
+    else:
+        if not 1 <= low <= high <= MAX_ACTIONS_LIMIT:
+            errors["max_actions"] = _(
+                "The fewest actions is at least 1, the most at most %(n)s, and the fewest not "
+                "above the most."
+            ) % {"n": MAX_ACTIONS_LIMIT}
+        cleaned.update(min_actions=low, max_actions=high)
+    try:
+        cleaned["rating_levels"] = parse_levels(fields.get("rating_levels"))
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _locked_template(template: PledgeTemplate) -> PledgeTemplate:
+    return (
+        PledgeTemplate.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .get(pk=template.pk)
+    )
+
+
+@transaction.atomic
+def template_create(*, unit, acting_user, year: int, plan=None, fields: dict) -> PledgeTemplate:
+    """A new draft template of a year for the unit's subtree; members write against it once it
+    is published."""
+    require(acting_user, "manage", unit)
+    if plan is not None and not unit.path.startswith(plan.unit.path):
+        raise ValidationError({"plan": _("Choose a plan issued by this unit or a unit above it.")})
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    cleaned = _clean_template_fields(fields)
+    template = PledgeTemplate(
+        unit=unit, plan=plan, year=year, published=False, created_by=acting_user, **cleaned
+    )
+    template.full_clean()
+    template.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=template,
+        unit=unit,
+        changes={"year": year, "plan": plan.pk if plan else None, "published": False},
+    )
+    return template
+
+
+@transaction.atomic
+def template_update(*, template: PledgeTemplate, acting_user, fields: dict) -> PledgeTemplate:
+    """Change the wording at any time; the rule on actions and the rating scale only while no
+    pledge has been written against the template."""
+    template = _locked_template(template)
+    require(acting_user, "manage", template.unit)
+    cleaned = _clean_template_fields(fields)
+    changed = [key for key, value in cleaned.items() if getattr(template, key) != value]
+    rules = [key for key in changed if key in TEMPLATE_RULES]
+    if rules and selectors.has_pledges(template):
+        raise ValidationError(
+            {
+                rules[0]: _(
+                    "Pledges have already been written against this template: the number of "
+                    "actions and the rating scale can no longer change; only the wording can."
+                )
+            }
+        )
+    for key in changed:
+        setattr(template, key, cleaned[key])
+    template.full_clean()
+    template.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=template,
+        unit=template.unit,
+        changes={"fields": changed},
+    )
+    return template
+
+
+@transaction.atomic
+def template_publish(*, template: PledgeTemplate, acting_user) -> PledgeTemplate:
+    """Publish a draft: from now on the members of the unit's subtree write against it."""
+    template = _locked_template(template)
+    require(acting_user, "manage", template.unit)
+    if template.published:
+        raise ValidationError(_("This template is already published."))
+    if not PledgeSection.objects.filter(template=template, unit__isnull=True).exists():
+        raise ValidationError(_("Add at least one section before publishing the template."))
+    template.published = True
+    template.save(update_fields=["published"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=template,
+        unit=template.unit,
+        changes={"published": {"from": False, "to": True}},
+    )
+    return template
+
+
+def _shift_year(text: str, old: int, new: int) -> str:
+    return text.replace(str(old), str(new)) if text else text
+
+
+@transaction.atomic
+def template_copy(*, template: PledgeTemplate, acting_user, year: int | None = None):
+    """Start another year from this template: a draft of the same unit with the same rule, scale
+    and sections (the unit's own, not those units below added), the year in the texts moved on."""
+    require(acting_user, "manage", template.unit)
+    year = year or template.year + 1
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    if PledgeTemplate.objects.filter(unit=template.unit, year=year).exists():
+        raise ValidationError(
+            {"year": _("This unit already has a pledge template for %(year)s.") % {"year": year}}
+        )
+    old = template.year
+    new = PledgeTemplate(
+        unit=template.unit,
+        plan=template.plan,
+        year=year,
+        title=_shift_year(template.title, old, year),
+        topic=_shift_year(template.topic, old, year),
+        introduction=_shift_year(template.introduction, old, year),
+        rating_levels=copy.deepcopy(template.rating_levels),
+        min_actions=template.min_actions,
+        max_actions=template.max_actions,
+        published=False,
+        created_by=acting_user,
+    )
+    new.full_clean()
+    new.save()
+    sections = PledgeSection.objects.filter(template=template, unit__isnull=True).order_by(
+        "position", "id"
+    )
+    PledgeSection.objects.bulk_create(
+        PledgeSection(
+            template=new,
+            code=section.code,
+            title=_shift_year(section.title, old, year),
+            guidance=_shift_year(section.guidance, old, year),
+            min_items=section.min_items,
+            position=index,
+        )
+        for index, section in enumerate(sections, start=1)
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=new,
+        unit=new.unit,
+        changes={"copied_from": template.pk, "year": year},
+    )
+    return new
+
+
+def _section_owner(section: PledgeSection):
+    return section.unit or section.template.unit
+
+
+def _clean_section(fields: dict) -> dict:
+    errors = {}
+    cleaned = {
+        "code": _one_line(fields.get("code"), 40).lower(),
+        "title": _one_line(fields.get("title")),
+        "guidance": _text(fields.get("guidance"))[:5000],
+    }
+    if not CODE_RE.match(cleaned["code"]):
+        errors["code"] = _(
+            "A code is lowercase letters, digits, - or _, at most 20 characters (e.g. “ethics”)."
+        )
+    if not cleaned["title"]:
+        errors["title"] = _("Give the section a title.")
+    try:
+        cleaned["min_items"] = int(fields.get("min_items") or 0)
+    except (TypeError, ValueError):
+        cleaned["min_items"] = -1
+    if not 0 <= cleaned["min_items"] <= MAX_ITEMS:
+        errors["min_items"] = _("Between 0 and %(n)s.") % {"n": MAX_ITEMS}
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _pledges_lock_message() -> str:
+    return _(
+        "Pledges have already been written against this template: its sections can be reworded "
+        "and reordered, but not added, removed, given another code or a higher minimum."
+    )
+
+
+@transaction.atomic
+def section_create(*, template: PledgeTemplate, acting_user, fields: dict) -> PledgeSection:
+    """The publishing unit adds a section of the template (for its whole subtree), last."""
+    template = _locked_template(template)
+    require(acting_user, "manage", template.unit)
+    cleaned = _clean_section(fields)
+    if selectors.has_pledges(template):
+        raise ValidationError(_pledges_lock_message())
+    last = PledgeSection.objects.filter(template=template).order_by("-position").first()
+    section = PledgeSection(template=template, position=(last.position + 1) if last else 1)
+    for key, value in cleaned.items():
+        setattr(section, key, value)
+    section.full_clean()
+    section.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=section,
+        unit=template.unit,
+        changes={"template": template.pk, **cleaned},
+    )
+    return section
+
+
+def _locked_section(section: PledgeSection) -> PledgeSection:
+    section = (
+        PledgeSection.objects.select_for_update(of=("self",))
+        .select_related("template", "template__unit", "unit")
+        .get(pk=section.pk)
+    )
+    return section
+
+
+@transaction.atomic
+def section_update(*, section: PledgeSection, acting_user, fields: dict) -> PledgeSection:
+    """Edit a section. Once pledges exist in the owner's subtree only the wording (title,
+    guidance) and a lower minimum may change: members' commitments are kept by the code."""
+    section = _locked_section(section)
+    owner = _section_owner(section)
+    require(acting_user, "manage", owner)
+    cleaned = _clean_section(fields)
+    changed = [key for key, value in cleaned.items() if getattr(section, key) != value]
+    structural = "code" in changed or cleaned["min_items"] > section.min_items
+    if structural and selectors.has_pledges(section.template, section.unit):
+        field = "code" if "code" in changed else "min_items"
+        raise ValidationError({field: _pledges_lock_message()})
+    for key in changed:
+        setattr(section, key, cleaned[key])
+    section.full_clean()
+    section.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=section,
+        unit=owner,
+        changes={"fields": changed, "template": section.template_id},
+    )
+    return section
+
+
+@transaction.atomic
+def section_move(*, section: PledgeSection, acting_user, up: bool) -> PledgeSection:
+    """Swap the section with the one above (or below) it; positions are renumbered 1..n."""
+    section = _locked_section(section)
+    owner = _section_owner(section)
+    require(acting_user, "manage", owner)
+    ordered = list(
+        PledgeSection.objects.select_for_update()
+        .filter(template=section.template)
+        .order_by("position", "id")
+    )
+    index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    PledgeSection.objects.bulk_update(ordered, ["position"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=section,
+        unit=owner,
+        changes={"moved": "up" if up else "down", "template": section.template_id},
+    )
+    return section
+
+
+@transaction.atomic
+def section_remove(*, section: PledgeSection, acting_user) -> None:
+    """Remove a section while no pledge of the owner's subtree was written against the
+    template; afterwards it can only be reworded."""
+    section = _locked_section(section)
+    owner = _section_owner(section)
+    require(acting_user, "manage", owner)
+    if selectors.has_pledges(section.template, section.unit):
+        raise ValidationError(
+            _(
+                "Pledges have already been written against this template, so the section "
+                "“%(title)s” cannot be removed; you can only change its wording."
+            )
+            % {"title": section.title}
+        )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.DELETE,
+        obj=section,
+        unit=owner,
+        changes={"template": section.template_id, "code": section.code},
+    )
+    section.delete()
 
 
 # Year-end evaluation ---------------------------------------------------------------------------

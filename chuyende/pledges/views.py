@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,10 +19,12 @@ from chuyende.core.scoping import user_scope
 from chuyende.org.choices import UnitKind
 from chuyende.org.models import Member, Unit
 from chuyende.org.selectors import breadcrumbs, scope_roots
+from chuyende.plans.models import Plan
 
 from . import exports, imports, selectors, services
-from .choices import PledgeStatus
+from .choices import DEFAULT_RATING_LEVELS, PledgeStatus
 from .forms import (
+    CopyForm,
     FiguresForm,
     ImportForm,
     ListFilterForm,
@@ -30,12 +33,23 @@ from .forms import (
     ReturnForm,
     SectionForm,
     SelfEvaluationForm,
+    TemplateForm,
+    TemplateSectionForm,
 )
-from .models import Evaluation, Pledge, PledgeImport, PledgeTemplate
+from .models import (
+    MAX_ACTIONS,
+    MIN_ACTIONS,
+    Evaluation,
+    Pledge,
+    PledgeImport,
+    PledgeSection,
+    PledgeTemplate,
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
+PUBLISHING_KINDS = (UnitKind.CONFEDERATION, UnitKind.PROVINCE, UnitKind.UPPER)
 
 
 def _pledge(request, pk, action="view"):
@@ -504,11 +518,27 @@ def pledge_pdf(request, pk):
 # Templates ---------------------------------------------------------------------------------------
 
 
+def _template(request, pk, action="view"):
+    if action == "view":
+        qs = selectors.visible_templates(request.user)
+    else:
+        qs = PledgeTemplate.objects.for_user(request.user, action)
+    return get_object_or_404(qs.select_related("unit", "plan"), pk=pk)
+
+
+def _managed_section(request, pk):
+    """A section of the template itself (not one a unit below added) the user manages."""
+    return get_object_or_404(
+        PledgeSection.objects.for_user(request.user, "manage")
+        .filter(unit__isnull=True)
+        .select_related("template", "template__unit"),
+        pk=pk,
+    )
+
+
 @login_required
 def template_detail(request, pk):
-    template = get_object_or_404(
-        PledgeTemplate.objects.for_user(request.user).select_related("unit", "plan"), pk=pk
-    )
+    template = _template(request, pk)
     units = (
         Unit.objects.for_user(request.user, "change")
         .filter(path__startswith=template.unit.path, active=True)
@@ -534,8 +564,231 @@ def template_detail(request, pk):
     sections = template.sections.select_related("unit").order_by("position", "id")
     scope = user_scope(request.user)
     visible = [s for s in sections if s.unit is None or scope.allows("view", s.unit.path)]
-    context = {"template": template, "sections": visible, "form": form, "own_unit": own_unit}
+    context = {
+        "template": template,
+        "sections": visible,
+        "form": form,
+        "own_unit": own_unit,
+        "can_manage": scope.allows("manage", template.unit.path),
+    }
     return render(request, "pledges/template_detail.html", context)
+
+
+# Managing templates (the publishing unit's managers) ----------------------------------------------
+
+
+def _publishing_units(user):
+    return (
+        Unit.objects.for_user(user, "manage")
+        .filter(active=True, kind__in=PUBLISHING_KINDS)
+        .order_by("depth", "sort_key")
+    )
+
+
+@login_required
+def template_list(request):
+    form = FiguresForm(request.GET or None)
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    page = Paginator(selectors.template_list(user=request.user, year=year), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page)
+    counts = selectors.pledge_counts(user=request.user, templates=rows)
+    scope = user_scope(request.user)
+    for template in rows:
+        template.pledge_count = counts.get(template.pk, 0)
+        template.can_manage = scope.allows("manage", template.unit.path)
+    context = {
+        "page": page,
+        "rows": rows,
+        "year": year,
+        "can_create": _publishing_units(request.user).exists(),
+        "querystring": _querystring(request.GET, "page"),
+    }
+    return render(request, "pledges/template_list.html", context)
+
+
+@login_required
+def template_create(request):
+    units = _publishing_units(request.user)
+    if not units.exists():
+        raise PermissionDenied
+    plans = Plan.objects.for_user(request.user).select_related("unit")
+    initial = {
+        "year": timezone.localdate().year,
+        "min_actions": MIN_ACTIONS,
+        "max_actions": MAX_ACTIONS,
+        "rating_levels": services.levels_text(DEFAULT_RATING_LEVELS),
+    }
+    form = TemplateForm(request.POST or None, units=units, plans=plans, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            template = services.template_create(
+                unit=data["unit"],
+                acting_user=request.user,
+                year=data["year"],
+                plan=data.get("plan"),
+                fields=form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("The draft template was created; add its sections, then publish it.")
+            )
+            return redirect("pledges:template_edit", pk=template.pk)
+    return render(request, "pledges/template_form.html", {"form": form})
+
+
+def _edit_page(request, template, *, form=None, section_form=None, copy_form=None, status=200):
+    sections = list(template.sections.filter(unit__isnull=True).order_by("position", "id"))
+    context = {
+        "template": template,
+        "sections": sections,
+        "form": form
+        or TemplateForm(
+            initial={
+                "title": template.title,
+                "topic": template.topic,
+                "introduction": template.introduction,
+                "min_actions": template.min_actions,
+                "max_actions": template.max_actions,
+                "rating_levels": services.levels_text(template.rating_levels),
+            }
+        ),
+        "section_form": section_form or TemplateSectionForm(prefix="section"),
+        "copy_form": copy_form or CopyForm(initial={"year": template.year + 1}),
+        "has_pledges": selectors.has_pledges(template),
+    }
+    return render(request, "pledges/template_edit.html", context, status=status)
+
+
+@login_required
+def template_edit(request, pk):
+    template = _template(request, pk, "manage")
+    form = None
+    if request.method == "POST":
+        form = TemplateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.template_update(
+                    template=template, acting_user=request.user, fields=form.service_fields()
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("The template was saved."))
+                return redirect("pledges:template_edit", pk=template.pk)
+    return _edit_page(request, template, form=form)
+
+
+@login_required
+@require_POST
+def template_section_add(request, pk):
+    template = _template(request, pk, "manage")
+    form = TemplateSectionForm(request.POST, prefix="section")
+    if form.is_valid():
+        try:
+            services.section_create(
+                template=template, acting_user=request.user, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The section was added."))
+            return redirect(f"{reverse('pledges:template_edit', args=[template.pk])}#sections")
+    return _edit_page(request, template, section_form=form)
+
+
+@login_required
+@require_POST
+def template_publish(request, pk):
+    template = _template(request, pk, "manage")
+    try:
+        services.template_publish(template=template, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The template was published: members can write against it."))
+    return redirect("pledges:template_edit", pk=template.pk)
+
+
+@login_required
+@require_POST
+def template_copy(request, pk):
+    template = _template(request, pk, "manage")
+    form = CopyForm(request.POST)
+    if form.is_valid():
+        try:
+            new = services.template_copy(
+                template=template, acting_user=request.user, year=form.cleaned_data["year"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The template was copied to %(year)s as a draft; check it, then publish it.")
+                % {"year": new.year},
+            )
+            return redirect("pledges:template_edit", pk=new.pk)
+    return _edit_page(request, template, copy_form=form)
+
+
+@login_required
+def section_edit(request, pk):
+    section = _managed_section(request, pk)
+    initial = {
+        "code": section.code,
+        "title": section.title,
+        "guidance": section.guidance,
+        "min_items": section.min_items,
+    }
+    form = TemplateSectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_update(
+                section=section, acting_user=request.user, fields=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The section was saved."))
+            return redirect(
+                f"{reverse('pledges:template_edit', args=[section.template_id])}#sections"
+            )
+    context = {
+        "section": section,
+        "template": section.template,
+        "form": form,
+        "has_pledges": selectors.has_pledges(section.template),
+    }
+    return render(request, "pledges/section_form.html", context)
+
+
+@login_required
+@require_POST
+def section_move(request, pk):
+    section = _managed_section(request, pk)
+    services.section_move(
+        section=section, acting_user=request.user, up=request.POST.get("direction") != "down"
+    )
+    return redirect(f"{reverse('pledges:template_edit', args=[section.template_id])}#sections")
+
+
+@login_required
+@require_POST
+def section_remove(request, pk):
+    section = _managed_section(request, pk)
+    template_pk = section.template_id
+    try:
+        services.section_remove(section=section, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The section was removed."))
+    return redirect(f"{reverse('pledges:template_edit', args=[template_pk])}#sections")
 
 
 # Import from a spreadsheet ---------------------------------------------------------------------

@@ -17,7 +17,9 @@ whole subtree as one group; len(unit.path) + 4 gives one group per child). `plan
 Ratio indicators name their numerator and denominator codes and compute nothing themselves.
 """
 
+import contextvars
 import importlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -80,3 +82,30 @@ def autodiscover():
             except ModuleNotFoundError as error:
                 if error.name != f"{config.name}.indicators":
                     raise
+
+
+# Shared sub-queries --------------------------------------------------------------------------
+# Several indicators of one module often count the same rows by different values (pledges by
+# status, evaluations by rating). Within one computation of a set of indicators (one subtree,
+# one grouping width, one period) such a module runs its grouped query once and each indicator
+# reads its share: `shared(key, compute)`. Outside `shared_queries()` nothing is kept.
+
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("indicator_memo", default=None)
+
+
+@contextmanager
+def shared_queries():
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def shared(key, compute):
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from .models import Indicator
-from .registry import REGISTRY
+from .registry import REGISTRY, shared_queries
 
 
 def compute_figures(*, indicators, root_path: str, width: int, start, end, plan=None) -> dict:
@@ -19,13 +19,14 @@ def compute_figures(*, indicators, root_path: str, width: int, start, end, plan=
         if spec and spec.aggregation == "ratio":
             needed |= {spec.numerator, spec.denominator}
     by_code = {}
-    for code in sorted(needed):
-        spec = REGISTRY.get(code)
-        if spec is None or spec.compute is None:
-            continue
-        by_code[code] = spec.compute(
-            root_path=root_path, width=width, start=start, end=end, plan=plan
-        )
+    with shared_queries():  # indicators counting the same rows share one grouped query
+        for code in sorted(needed):
+            spec = REGISTRY.get(code)
+            if spec is None or spec.compute is None:
+                continue
+            by_code[code] = spec.compute(
+                root_path=root_path, width=width, start=start, end=end, plan=plan
+            )
     groups = {prefix for values in by_code.values() for prefix in values}
     figures = {}
     for prefix in groups:

@@ -48,3 +48,12 @@ def test_the_showcase_has_stories_with_photos(demo):
     response = Client().get(reverse("honors:showcase_photo", args=[photo.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+
+
+def test_the_school_union_grants_its_own_giay_khen(demo):
+    from chuyende.honors.services import is_kept
+
+    decision = AwardDecision.objects.get(unit__code="DLK-BMT-0001")
+    assert decision.award_kind == "giay_khen" and decision.awards.count() == 1
+    waiting = Nomination.objects.filter(unit__code="DLK-BMT-0001", holder__code="DLK-BMT-0001")
+    assert any(is_kept(n) for n in waiting.select_related("unit"))

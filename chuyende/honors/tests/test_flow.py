@@ -129,7 +129,7 @@ def test_the_upper_level_returns_with_a_comment_and_the_union_sends_it_again(wor
     )
     nomination.refresh_from_db()
     assert nomination.status == NominationStatus.RETURNED and nomination.holder == world.a1
-    assert services.allowed_actions(nomination, world.carol) == ["edit", "resubmit"]
+    assert services.allowed_actions(nomination, world.carol) == ["edit", "resubmit", "keep"]
     services.nomination_update(
         nomination=nomination,
         acting_user=world.carol,

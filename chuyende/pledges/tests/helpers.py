@@ -73,6 +73,12 @@ def foreign_template(w):
     return w.foreign_template
 
 
+def foreign_section(w):
+    if not hasattr(w, "foreign_section"):
+        w.foreign_section = foreign_template(w).sections.order_by("position").first()
+    return w.foreign_section
+
+
 def foreign_pledge(w):
     """An accepted, rated pledge of Phạm Quốc Khánh (B1, Ea Kar)."""
     if not hasattr(w, "foreign_pledge"):

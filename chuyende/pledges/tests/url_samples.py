@@ -1,6 +1,6 @@
 """URLs of `pledges` for the scoping walk in chuyende/core/tests/test_url_scoping.py."""
 
-from .helpers import foreign_import, foreign_pledge, foreign_template
+from .helpers import foreign_import, foreign_pledge, foreign_section, foreign_template
 
 OBJECT_URLS = {
     "pledges:pledge_detail": lambda w: {"pk": foreign_pledge(w).pk},
@@ -15,6 +15,13 @@ OBJECT_URLS = {
     "pledges:member_pledge": lambda w: {"member_pk": w.foreign.pk},
     "pledges:template_detail": lambda w: {"pk": foreign_template(w).pk},
     "pledges:import_detail": lambda w: {"pk": foreign_import(w).pk},
+    "pledges:template_edit": lambda w: {"pk": foreign_template(w).pk},
+    "pledges:template_section_add": lambda w: {"pk": foreign_template(w).pk},
+    "pledges:template_publish": lambda w: {"pk": foreign_template(w).pk},
+    "pledges:template_copy": lambda w: {"pk": foreign_template(w).pk},
+    "pledges:section_edit": lambda w: {"pk": foreign_section(w).pk},
+    "pledges:section_move": lambda w: {"pk": foreign_section(w).pk},
+    "pledges:section_remove": lambda w: {"pk": foreign_section(w).pk},
 }
 LIST_URLS = {
     "pledges:pledge_list": "?q=khanh&year=2024",
@@ -23,5 +30,7 @@ LIST_URLS = {
     "pledges:figures": "?year=2024",
     "pledges:import_upload": "",
     "pledges:import_template": "",
+    "pledges:template_list": "?year=2024",
+    "pledges:template_create": "",
 }
 PUBLIC = set()

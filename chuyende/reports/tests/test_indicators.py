@@ -309,7 +309,9 @@ def test_all_indicators_for_all_children_of_the_province_take_a_fixed_number_of_
     figures, few, indicators = _all_children_of_province(w)
     computed = [i for i in indicators if i.aggregation != "ratio"]
     assert len(indicators) == len(REGISTRY) and len(computed) >= 19
-    assert few == len(computed)
+    # at most one grouped query per computed indicator; those counting the same rows (the
+    # pledges by status, the ratings) share theirs
+    assert few <= len(computed) - 5
     assert figures[w.a.path]["study.sessions"] == 1
 
     uppers = _grow(w, uppers=6, grassroots_each=4)
