@@ -194,7 +194,12 @@ def pledge_list(request):
         status=filters.get("status", ""),
         query=filters.get("q", ""),
     )
-    page = Paginator(pledges, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.status_counts(user=request.user, year=year, unit=unit)
+    paginator = Paginator(pledges, PAGE_SIZE)
+    if not filters.get("q"):  # the status counts already hold the total: no second scan
+        status = filters.get("status", "")
+        paginator.count = counts.get(status, 0) if status else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     scope = user_scope(request.user)
     rows = list(page)
     for pledge in rows:
@@ -207,7 +212,7 @@ def pledge_list(request):
         "rows": rows,
         "unit": unit,
         "year": year,
-        "counts": selectors.status_counts(user=request.user, year=year, unit=unit),
+        "counts": counts,
         "statuses": PledgeStatus.choices,
         "return_form": ReturnForm(),
         "querystring": _querystring(request.GET, "page"),
