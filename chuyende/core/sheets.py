@@ -394,6 +394,16 @@ def parse_date(value) -> datetime.date | None:
     if isinstance(value, int | float):
         return _serial(value)
     raw = text(value)
+    if len(raw) == 10 and raw[2] == "/" and raw[5] == "/":  # dd/mm/yyyy, most cells: no regex
+        day, month, year = raw[:2], raw[3:5], raw[6:]
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError as error:
+                raise CellError(
+                    _("“%(value)s” is not a real date: check the day and the month.")
+                    % {"value": raw}
+                ) from error
     if raw.isdigit() and len(raw) == 5:
         return _serial(int(raw))
     match = DATE_DMY.match(raw)

@@ -51,6 +51,7 @@ DATA_FIELDS = (
     "joined_on",
     "status",
 )
+DATA_FIELD_SET = frozenset(DATA_FIELDS)
 LIMITS = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 
 
@@ -262,7 +263,7 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
         if errors or bad:
             outcome.errors.extend(errors)
             continue
-        values = {k: v for k, v in parsed.items() if k in DATA_FIELDS and v not in ("", None)}
+        values = {k: v for k, v in parsed.items() if k in DATA_FIELD_SET and v not in ("", None)}
         if member is None:
             outcome.creates.append((number, {**values, "unit_id": unit.pk}))
         else:
@@ -302,13 +303,17 @@ def _existing(field_name, keys) -> dict:
     table = connection.ops.quote_name(Member._meta.db_table)
     column = connection.ops.quote_name(field_name)
     ids = []
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        for chunk in _chunks(keys, 5000):
-            marks = ", ".join(["%s"] * len(chunk))
-            # the != '' term lets the database use the partial unique index on the field
+        for chunk in _chunks(keys, 20000 if postgres else 5000):
+            # PostgreSQL: one array parameter (thousands of placeholders cost more to send
+            # than to look up); the != '' term lets either database use the partial index.
+            if postgres:
+                condition, params = f"{column} = ANY(%s)", [chunk]
+            else:
+                condition, params = f"{column} IN ({', '.join(['%s'] * len(chunk))})", chunk
             cursor.execute(
-                f"SELECT id FROM {table} WHERE {column} IN ({marks}) AND NOT ({column} = '')",
-                chunk,
+                f"SELECT id FROM {table} WHERE {condition} AND NOT ({column} = '')", params
             )
             ids.extend(row[0] for row in cursor.fetchall())
     found = {}
