@@ -196,6 +196,6 @@ def load_demo(*, province, plan, rng, stdout=None) -> None:
     )
     if stdout is not None:
         stdout.write(
-            f"Contest: {len(QUESTIONS)} questions, {len(participants)} participants, "
-            f"{len(attempts)} entries in {time.perf_counter() - started:.1f} s."
+            f"  contests: {len(QUESTIONS)} questions, {len(participants):,} participants, "
+            f"{len(attempts):,} entries, {time.perf_counter() - started:.1f} s\n"
         )
