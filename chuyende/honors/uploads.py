@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from chuyende.study.uploads import _SIGNATURES, PHOTO_TYPES
+from chuyende.study.uploads import MINUTES_TYPES, PHOTO_TYPES, sniff
 
 MAX_PHOTO = 5 * 1024 * 1024
 MAX_FILE = 10 * 1024 * 1024
@@ -13,26 +13,7 @@ MAX_PHOTOS = 6
 MAX_FILES = 5
 PHOTO_ACCEPT = ".jpg,.jpeg,.png,.webp"
 FILE_ACCEPT = ".pdf,.docx,.doc,.odt,.jpg,.jpeg,.png"
-FILE_TYPES = (
-    "application/pdf",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.oasis.opendocument.text",
-    "application/msword",
-    "image/jpeg",
-    "image/png",
-)
-
-
-def _sniff(upload, allowed) -> str | None:
-    name = (getattr(upload, "name", "") or "").lower()
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for content_type in allowed:
-        extensions, test = _SIGNATURES[content_type]
-        if name.endswith(extensions) and test(head):
-            return content_type
-    return None
+FILE_TYPES = MINUTES_TYPES  # documents and scans, the same kinds as a session's minutes
 
 
 def check_photos(uploads) -> list[str]:
@@ -49,7 +30,7 @@ def check_photos(uploads) -> list[str]:
                     % {"name": upload.name, "size": filesizeformat(MAX_PHOTO)}
                 }
             )
-        content_type = _sniff(upload, PHOTO_TYPES)
+        content_type = sniff(upload, PHOTO_TYPES)
         if content_type is None:
             raise ValidationError(
                 {"photos": _("%(name)s is not a JPEG, PNG or WebP photo.") % {"name": upload.name}}
@@ -71,7 +52,7 @@ def check_files(uploads) -> list[str]:
                     % {"name": upload.name, "size": filesizeformat(MAX_FILE)}
                 }
             )
-        content_type = _sniff(upload, FILE_TYPES)
+        content_type = sniff(upload, FILE_TYPES)
         if content_type is None:
             raise ValidationError(
                 {

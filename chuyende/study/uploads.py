@@ -38,7 +38,8 @@ MINUTES_TYPES = (
 )
 
 
-def _sniff(upload, allowed) -> str | None:
+def sniff(upload, allowed) -> str | None:
+    """The content type among `allowed` that both the name and the first bytes agree on."""
     name = (getattr(upload, "name", "") or "").lower()
     upload.seek(0)
     head = upload.read(16)
@@ -56,7 +57,7 @@ def check_photo(upload) -> str:
         raise ValidationError(
             {"image": _("The photo is larger than %(size)s.") % {"size": filesizeformat(MAX_PHOTO)}}
         )
-    content_type = _sniff(upload, PHOTO_TYPES)
+    content_type = sniff(upload, PHOTO_TYPES)
     if content_type is None:
         raise ValidationError({"image": _("Upload a photo as a JPEG, PNG or WebP image.")})
     return content_type
@@ -70,7 +71,7 @@ def check_minutes(upload) -> str:
                 % {"size": filesizeformat(MAX_MINUTES)}
             }
         )
-    content_type = _sniff(upload, MINUTES_TYPES)
+    content_type = sniff(upload, MINUTES_TYPES)
     if content_type is None:
         raise ValidationError(
             {"minutes": _("Upload the minutes as a PDF, Word or OpenDocument file, or a photo.")}

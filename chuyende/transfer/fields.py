@@ -141,3 +141,16 @@ NO_RELIGION = ("không", "khong", "ko", "-")
 def aliases(kind: str) -> dict[str, tuple]:
     """Field → every name its column may carry (the template's header first)."""
     return {c.name: (c.header, *c.aliases) for c in COLUMNS[kind]}
+
+
+def column_namer(job, headers):
+    """name(field) → the header of the file's column mapped to the field (for error rows), or
+    the template's header when the field is not in the file."""
+    mapping = {name: int(index) for name, index in job.mapping.items()}
+    templates = {c.name: c.header for c in COLUMNS[job.kind]}
+
+    def name(field):
+        index = mapping.get(field)
+        return headers[index] if index is not None and index < len(headers) else templates[field]
+
+    return name

@@ -32,25 +32,12 @@ from chuyende.org.choices import (
     UnionPosition,
 )
 from chuyende.org.models import MEMBER_UNIT_KINDS, Member, Unit, member_date_errors
+from chuyende.org.services import MEMBER_FIELDS
 
-from .fields import GENDER_ALIASES, MEMBER_COLUMNS, NO_RELIGION, STATUS_ALIASES
+from .fields import GENDER_ALIASES, NO_RELIGION, STATUS_ALIASES, column_namer
 
 CHUNK = 2000
-DATA_FIELDS = (
-    "full_name",
-    "gender",
-    "date_of_birth",
-    "ethnicity",
-    "religion",
-    "phone",
-    "email",
-    "id_number",
-    "card_number",
-    "job_title",
-    "union_position",
-    "joined_on",
-    "status",
-)
+DATA_FIELDS = tuple(f for f in MEMBER_FIELDS if f != "unit")  # a member form's fields
 DATA_FIELD_SET = frozenset(DATA_FIELDS)
 LIMITS = {f.name: f.max_length for f in Member._meta.fields if getattr(f, "max_length", None)}
 
@@ -117,7 +104,6 @@ def parsers() -> dict[str, Callable]:
     }
 
 
-HEADERS = {c.name: c.header for c in MEMBER_COLUMNS}
 REQUIRED_NEW = ("full_name", "gender")
 
 
@@ -134,22 +120,12 @@ def check(job, *, progress: Callable[[int, int], None] | None = None) -> Outcome
     return resolve(job, parse(job, raw_rows(job), progress=progress), progress=progress)
 
 
-def _column(job, headers):
-    mapping = {name: int(index) for name, index in job.mapping.items()}
-
-    def column(name):
-        index = mapping.get(name)
-        return headers[index] if index is not None and index < len(headers) else HEADERS[name]
-
-    return column
-
-
 def parse(job, raw: dict, *, progress=None) -> dict:
     """Every mapped cell of the file parsed: {"headers", "rows": [[number, {field: value},
     bad]], "errors": [[row, column, message]]}. Depends on the file and the mapping only."""
     mapping = {name: int(index) for name, index in job.mapping.items()}
     headers = raw["headers"]
-    column = _column(job, headers)
+    column = column_namer(job, headers)
     errors = []
     rows = []
     cell_parsers = parsers()
@@ -173,7 +149,7 @@ def parse(job, raw: dict, *, progress=None) -> dict:
 def resolve(job, parsed: dict, *, progress=None) -> Outcome:
     """The parsed rows against the database as it is now: units, matches, duplicates."""
     rows = parsed["rows"]
-    column = _column(job, parsed["headers"])
+    column = column_namer(job, parsed["headers"])
     mapping = job.mapping
     outcome = Outcome(errors=[RowError(*e) for e in parsed["errors"]])
     outcome.total = len(rows)

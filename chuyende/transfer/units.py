@@ -20,11 +20,10 @@ from chuyende.core.sheets import CellError, RowError
 from chuyende.org.choices import UnitEventKind, UnitKind, UnitSubKind
 from chuyende.org.models import Unit, UnitEvent, code_validator
 
-from .fields import KIND_ALIASES, UNIT_COLUMNS
+from .fields import KIND_ALIASES, column_namer
 
 DATA_FIELDS = ("name", "kind", "sub_kind", "short_name", "address", "phone", "email")
 LIMITS = {f.name: f.max_length for f in Unit._meta.fields if getattr(f, "max_length", None)}
-HEADERS = {c.name: c.header for c in UNIT_COLUMNS}
 
 
 @dataclass
@@ -92,20 +91,10 @@ def check(job, *, progress=None) -> Outcome:
     return resolve(job, parse(job, raw_rows(job), progress=progress), progress=progress)
 
 
-def _column(job, headers):
-    mapping = {name: int(index) for name, index in job.mapping.items()}
-
-    def column(name):
-        index = mapping.get(name)
-        return headers[index] if index is not None and index < len(headers) else HEADERS[name]
-
-    return column
-
-
 def parse(job, raw: dict, *, progress=None) -> dict:
     mapping = {name: int(index) for name, index in job.mapping.items()}
     headers = raw["headers"]
-    column = _column(job, headers)
+    column = column_namer(job, headers)
     errors = []
     rows = []
     cell_parsers = parsers()
@@ -124,7 +113,7 @@ def parse(job, raw: dict, *, progress=None) -> dict:
 
 def resolve(job, parsed: dict, *, progress=None) -> Outcome:
     rows = parsed["rows"]
-    column = _column(job, parsed["headers"])
+    column = column_namer(job, parsed["headers"])
     outcome = Outcome(errors=[RowError(*e) for e in parsed["errors"]])
     outcome.total = len(rows)
     codes = {p.get("code", "").upper() for _n, p, _b in rows} | {
