@@ -39,7 +39,7 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
         raise ValidationError(_("Unknown kind of import."))
     require(acting_user, RIGHTS[kind], unit)
     table = sheets.read_table(upload, aliases=aliases(kind))
-    rows = list(table.rows())  # read once here; the check starts from these
+    rows = list(table.rows())  # the file is read once, here
     if hasattr(upload, "seek"):
         upload.seek(0)
     mapping = sheets.match_headers(table.headers, aliases(kind))
@@ -61,7 +61,10 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
         )
         job.file.save(job.original_name, upload, save=False)
         job.save()
-    cache.store(_raw_name(job), {"file": job.file.name, "headers": table.headers, "rows": rows})
+    # Parse the cells with the guessed mapping now: when the officer keeps it (the usual case),
+    # the check starts from these; another mapping reads the file again.
+    parsed = ENGINES[kind].parse(job, {"headers": table.headers, "rows": rows})
+    cache.store(_parsed_name(job), parsed)
     return job
 
 
@@ -86,6 +89,8 @@ def import_map(*, job: ImportJob, mapping: dict, acting_user, preset_name: str =
         used[index] = name
     if errors:
         raise ValidationError(errors)
+    if clean != job.mapping:
+        cache.forget(_parsed_name(job))  # parsed for the mapping that is being replaced
     with transaction.atomic():
         job.mapping = clean
         job.status = ImportStatus.VALIDATING
@@ -154,10 +159,6 @@ def _reporter(job, stage):
     return report
 
 
-def _raw_name(job) -> str:
-    return f"imports/cache/raw-{job.pk}.pickle"
-
-
 def _parsed_name(job) -> str:
     """Where the check keeps the parsed cells for the import (same file, same mapping)."""
     digest = hashlib.sha256(
@@ -167,34 +168,34 @@ def _parsed_name(job) -> str:
 
 
 def raw_rows(job):
-    """The sheet's header and rows as read at upload, or read again from the file."""
-    kept = cache.load(_raw_name(job))
-    if kept is not None and kept["file"] == job.file.name:
-        return kept
+    """The sheet's header and rows, read from the stored file."""
     with job.file.open("rb") as handle:
         table = sheets.read_table(handle, aliases=aliases(job.kind))
         return {"file": job.file.name, "headers": table.headers, "rows": list(table.rows())}
 
 
-def _parsed(job, engine):
-    """The cells parsed by the check when they are still there; otherwise parse again."""
+def _parsed(job, engine, *, keep=False):
+    """The cells parsed for this file and mapping when they are still kept; otherwise parsed
+    again from the file (and kept for the next step when `keep`)."""
     kept = cache.load(_parsed_name(job))
     if kept is not None:
         return kept
-    return engine.parse(job, raw_rows(job), progress=_reporter(job, "check"))
+    parsed = engine.parse(job, raw_rows(job), progress=_reporter(job, "check"))
+    if keep:
+        cache.store(_parsed_name(job), parsed)
+    return parsed
 
 
 def _forget_cached(job) -> None:
-    cache.forget(_raw_name(job), _parsed_name(job))
+    cache.forget(_parsed_name(job))
 
 
 def run_check(job_id: int) -> dict:
     job = ImportJob.objects.select_related("unit", "created_by").get(pk=job_id)
     engine = ENGINES[job.kind]
     try:
-        parsed = engine.parse(job, raw_rows(job), progress=_reporter(job, "check"))
+        parsed = _parsed(job, engine, keep=True)
         outcome = engine.resolve(job, parsed, progress=_reporter(job, "check"))
-        cache.store(_parsed_name(job), parsed)
     except ValidationError as error:
         return _fail(job, " ".join(error.messages))
     job.status = ImportStatus.VALIDATED
