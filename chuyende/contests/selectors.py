@@ -230,6 +230,22 @@ def _members_by_prefix(parent: Unit, width: int) -> dict[str, int]:
     return counts
 
 
+def board_level(*, contest: Contest, unit_pk: str = "") -> tuple[Unit | None, list[Unit]]:
+    """The unit whose children a public leaderboard ranks (the contest's unit, or one below it
+    named by `unit_pk`; None when that is not in the contest's tree), and the trail above it.
+    Public pages: the contest's tree is what anyone may see of it, whatever their login."""
+    parent = contest.unit
+    if unit_pk:
+        if not str(unit_pk).isdigit():
+            return None, []
+        parent = Unit.objects.filter(path__startswith=contest.unit.path, pk=unit_pk).first()
+        if parent is None:
+            return None, []
+    above = range(len(contest.unit.path), len(parent.path), Unit.steplen)
+    trail = list(Unit.objects.filter(path__in=[parent.path[:i] for i in above]).order_by("depth"))
+    return parent, trail
+
+
 def unit_board(*, round_: Round, parent: Unit, order: str = "entries") -> list[UnitRow]:
     """The children of `parent` (or `parent` itself when it has none) with their figures, ranked
     by entries or by participation rate. Three queries; members per child come from the cache."""

@@ -549,21 +549,13 @@ def leaderboard(request, pk, round_pk):
         contest__published=True,
     )
     contest = round_.contest
-    parent = contest.unit
     chosen = request.GET.get("unit", "")
-    if chosen.isdigit():
-        parent = get_object_or_404(
-            Unit.objects.filter(path__startswith=contest.unit.path), pk=chosen
-        )
-    order = "rate" if request.GET.get("order") == "rate" else "entries"
-    trail = list(
-        Unit.objects.filter(
-            path__in=[
-                parent.path[:i]
-                for i in range(len(contest.unit.path), len(parent.path), Unit.steplen)
-            ]
-        ).order_by("depth")
+    parent, trail = selectors.board_level(
+        contest=contest, unit_pk=chosen if chosen.isdigit() else ""
     )
+    if parent is None:
+        raise Http404
+    order = "rate" if request.GET.get("order") == "rate" else "entries"
     context = {
         "contest": contest,
         "round": round_,

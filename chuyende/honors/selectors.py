@@ -8,8 +8,10 @@ from django.db.models.functions import Coalesce
 from chuyende.core.scoping import user_scope
 from chuyende.core.text import fold
 from chuyende.org.choices import UnitKind
-from chuyende.org.models import Unit
-from chuyende.org.selectors import ancestors_by_path
+from chuyende.org.models import Member, Unit
+from chuyende.org.selectors import ancestor_paths, ancestors_by_path
+from chuyende.plans.choices import PlanStatus
+from chuyende.plans.models import Task
 
 from . import services
 from .choices import APPROVED, PENDING, NominationStatus
@@ -281,3 +283,48 @@ def quota_units(*, issuer: Unit):
     return Unit.objects.filter(
         Q(pk=issuer.pk) | Q(path__startswith=issuer.path, depth=issuer.depth + 1), active=True
     ).order_by("depth", "sort_key")
+
+
+# The nomination form's choices: everything through the scoping function, then narrowed to the
+# proposing unit (itself in the user's scope).
+
+MEMBER_CHOICES = 30
+
+
+def proposal_tasks(*, user, unit):
+    """Tasks of the published plans of the unit and the units above it."""
+    paths = [*ancestor_paths(unit.path), unit.path]
+    return (
+        Task.objects.for_user(user)
+        .filter(plan__unit__path__in=paths)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .select_related("plan")
+        .order_by("-plan__issued_on", "plan_id", "position", "id")
+    )
+
+
+def nominee_units(*, user, unit):
+    """The proposing unit and its direct children: the collectives it may nominate."""
+    return (
+        Unit.objects.for_user(user, "change")
+        .filter(Q(pk=unit.pk) | Q(path__startswith=unit.path, depth=unit.depth + 1), active=True)
+        .order_by("depth", "sort_key")
+    )
+
+
+def member_choices(*, user, unit, query="", chosen=None, limit=MEMBER_CHOICES):
+    """Active members of the unit's subtree matching the search (accents ignored), and the one
+    already chosen."""
+    qs = (
+        Member.objects.for_user(user, "change")
+        .filter(unit__path__startswith=unit.path, status="active")
+        .select_related("unit")
+    )
+    folded = fold(query)
+    matching = qs.filter(search_name__contains=folded) if folded else qs
+    members = list(matching.order_by("sort_key", "id")[:limit])
+    if chosen and chosen not in {m.pk for m in members}:
+        extra = qs.filter(pk=chosen).first()
+        if extra is not None:
+            members.insert(0, extra)
+    return members

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,7 @@ from chuyende.core.scoping import user_scope
 from chuyende.core.text import fold
 from chuyende.org.choices import UnitKind
 from chuyende.org.models import Member, Unit
-from chuyende.org.selectors import ancestor_paths, breadcrumbs
-from chuyende.plans.choices import PlanStatus
-from chuyende.plans.models import Task
+from chuyende.org.selectors import breadcrumbs
 
 from . import exports, selectors, services
 from .choices import PROPOSER_KINDS, AwardKind, NominationStatus, NomineeKind
@@ -39,7 +36,6 @@ from .models import AwardDecision, Nomination, NominationFile, NominationPhoto, 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 SHOWCASE_PAGE = 12
-MEMBER_CHOICES = 30
 
 
 def _querystring(params, *drop):
@@ -102,43 +98,9 @@ def _proposers(user):
     )
 
 
-def _tasks(unit):
-    paths = [*ancestor_paths(unit.path), unit.path]
-    return (
-        Task.objects.filter(plan__unit__path__in=paths)
-        .exclude(plan__status=PlanStatus.DRAFT)
-        .select_related("plan")
-        .order_by("-plan__issued_on", "plan_id", "position", "id")
-    )
-
-
-def _nominee_units(unit):
-    return Unit.objects.filter(
-        Q(pk=unit.pk) | Q(path__startswith=unit.path, depth=unit.depth + 1), active=True
-    ).order_by("depth", "sort_key")
-
-
-def _member_choices(unit, query, chosen=None):
-    """Members of the unit's subtree matching the search (accents ignored), and the one chosen."""
-    qs = Member.objects.filter(unit__path__startswith=unit.path, status="active").select_related(
-        "unit"
-    )
-    folded = fold(query)
-    if folded:
-        qs = qs.filter(search_name__contains=folded)
-    members = list(qs.order_by("sort_key", "id")[:MEMBER_CHOICES])
-    if chosen and chosen not in {m.pk for m in members}:
-        extra = (
-            qs.model.objects.filter(pk=chosen, unit__path__startswith=unit.path)
-            .select_related("unit")
-            .first()
-        )
-        if extra is not None:
-            members.insert(0, extra)
-    return members
-
-
 def _chosen_member(form):
+    """The member the form names, as given: the service refuses, with a message naming the
+    proposing unit, a member outside its subtree (nothing about the member is shown)."""
     pk = form.cleaned_data.get("member") if hasattr(form, "cleaned_data") else None
     if not pk:
         return None
@@ -168,8 +130,8 @@ def nomination_create(request):
         request.POST or None,
         request.FILES or None,
         units=proposers,
-        nominee_units=_nominee_units(unit),
-        tasks=_tasks(unit),
+        nominee_units=selectors.nominee_units(user=request.user, unit=unit),
+        tasks=selectors.proposal_tasks(user=request.user, unit=unit),
         initial={"unit": unit, "kind": request.GET.get("kind") or NomineeKind.PERSON},
         refresh_url=reverse("honors:nomination_create"),
         can_keep=services.grants_at_home(unit),
@@ -209,7 +171,9 @@ def nomination_create(request):
     context = {
         "form": form,
         "unit": unit,
-        "members": _member_choices(unit, query, _chosen_pk(request, "member")),
+        "members": selectors.member_choices(
+            user=request.user, unit=unit, query=query, chosen=_chosen_pk(request, "member")
+        ),
         "member_q": query,
         "chosen_member": _chosen_pk(request, "member"),
         "occasions": OCCASIONS,
@@ -243,8 +207,8 @@ def nomination_edit(request, pk):
     form = NominationForm(
         request.POST or None,
         request.FILES or None,
-        nominee_units=_nominee_units(unit),
-        tasks=_tasks(unit),
+        nominee_units=selectors.nominee_units(user=request.user, unit=unit),
+        tasks=selectors.proposal_tasks(user=request.user, unit=unit),
         initial=initial,
     )
     photos = list(nomination.photos.all())
@@ -275,7 +239,9 @@ def nomination_edit(request, pk):
         "form": form,
         "unit": unit,
         "nomination": nomination,
-        "members": _member_choices(unit, query, chosen),
+        "members": selectors.member_choices(
+            user=request.user, unit=unit, query=query, chosen=chosen
+        ),
         "member_q": query,
         "chosen_member": chosen,
         "photos": photos,

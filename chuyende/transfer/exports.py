@@ -147,7 +147,23 @@ def _batches(queryset):
 
 
 def run_export(job_id: int) -> dict:
+    """Write the file; on any failure the job says so (the page stops waiting) and nothing is
+    kept."""
     job = ExportJob.objects.select_related("unit", "created_by").get(pk=job_id)
+    try:
+        return _write_export(job)
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status="failed",
+            message=_("The export stopped on an unexpected error (%(error)s); start it again.")
+            % {"error": type(error).__name__},
+            finished_at=timezone.now(),
+        )
+        progress.clear("export", job.pk)
+        raise
+
+
+def _write_export(job) -> dict:
     if job.kind == Kind.MEMBERS:
         queryset = _members(job).select_related("unit")
         columns, make_rows = MEMBER_COLUMNS, _member_rows

@@ -7,12 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chuyende.core import progress
 from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
+from chuyende.org.forms import MemberFilterForm
 
 from . import exports, selectors, services
 from .fields import COLUMNS
@@ -165,7 +167,11 @@ def _ascii(text):
 def export_start(request):
     kind = request.POST.get("kind", Kind.MEMBERS)
     fmt = request.POST.get("format", "xlsx")
-    filters = {name: request.POST.get(name, "") for name in exports.MEMBER_FILTERS}
+    form = MemberFilterForm(request.POST)  # the member list's own filters, validated alike
+    if not form.is_valid():
+        messages.error(request, _("The list's filters are not valid; filter the list again."))
+        return redirect("org:member_list")
+    filters = {name: form.cleaned_data.get(name) for name in exports.MEMBER_FILTERS}
     try:
         job = exports.export_start(
             acting_user=request.user,
@@ -190,7 +196,7 @@ def _export(request, pk):
 @login_required
 def export_detail(request, pk):
     job = _export(request, pk)
-    state = progress.read("export", job.pk) if job.status != "done" else None
+    state = progress.read("export", job.pk) if job.status == "queued" else None
     context = {"job": job, "state": state, "percent": progress.percent(state)}
     if request.htmx and request.htmx.target == "export-status":
         return render(request, "transfer/export_detail.html#status", context)

@@ -151,3 +151,30 @@ def test_the_import_list_costs_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("transfer:import_list"))
+
+
+def test_bad_export_filters_get_a_message_and_no_export(client, world):
+    client.force_login(world.bob)
+    for data in (
+        {"kind": "members", "format": "xlsx", "unit": "abc"},
+        {"kind": "members", "format": "xlsx", "gender": "robot"},
+        {"kind": "nope", "format": "pdf"},
+    ):
+        response = client.post(reverse("transfer:export_start"), data)
+        assert response.status_code == 302 and response["Location"] == reverse("org:member_list")
+    assert not ExportJob.objects.exists()
+
+
+def test_an_export_that_fails_says_so_and_stops_waiting(client, world):
+    from unittest import mock
+
+    from chuyende.transfer import exports
+
+    client.force_login(world.bob)
+    with mock.patch.object(exports, "_member_rows", side_effect=OSError("disk full")):
+        client.post(reverse("transfer:export_start"), {"kind": "members", "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert job.status == "failed" and "OSError" in job.message and not job.file
+    body = client.get(reverse("transfer:export_detail", args=[job.pk])).content.decode()
+    assert 'id="export-failed"' in body and "hx-trigger" not in body
+    assert client.get(reverse("transfer:export_file", args=[job.pk])).status_code == 404
