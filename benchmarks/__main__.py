@@ -1,7 +1,9 @@
 """`make bench`: every benchmark in this folder, on a fresh database with the Đắk Lắk demo.
 
 SCALE=province (default: the demo as it is, ~1,800 grassroots unions, ~80,000 members) or
-SCALE=national (not yet available: see benchmarks/README.md). BENCH=name[,name] runs a subset.
+SCALE=national (PostgreSQL only: the national synthetic tree, 130,000 grassroots unions and
+11 million members, built into the database DATABASE_URL names on the first run — about half an
+hour — and kept there). BENCH=name[,name] runs a subset.
 Results go to benchmarks/results/<name>.json (format: the project's benchmark spec).
 """
 
@@ -16,8 +18,15 @@ def main() -> int:
     parser.add_argument("--scale", default=os.environ.get("SCALE", "province"))
     parser.add_argument("--only", default=os.environ.get("BENCH", ""))
     args = parser.parse_args()
-    if args.scale != "province":
-        print(f"SCALE={args.scale}: only 'province' is implemented so far", file=sys.stderr)
+    if args.scale not in ("province", "national"):
+        print(f"SCALE={args.scale}: 'province' or 'national'", file=sys.stderr)
+        return 2
+    if args.scale == "national" and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print(
+            "SCALE=national needs PostgreSQL: set DATABASE_URL, e.g. "
+            "postgres://postgres@127.0.0.1:5432/chuyende_national",
+            file=sys.stderr,
+        )
         return 2
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="chuyende-bench-"))
@@ -26,9 +35,9 @@ def main() -> int:
     import django
 
     django.setup()
-    from . import imports, pages
+    from . import imports, pages, rollups
 
-    benches = {"pages": pages.run, "imports": imports.run}
+    benches = {"pages": pages.run, "rollups": rollups.run, "imports": imports.run}
     benches["contest"] = __import__("benchmarks.contest", fromlist=["run"]).run
     wanted = [b for b in args.only.split(",") if b] or list(benches)
     for name in wanted:

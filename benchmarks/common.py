@@ -96,3 +96,24 @@ def duration_metric(metric, samples, baseline_samples, baseline_what, at_most):
         "met": value <= at_most,
         "p95": round(p(samples, 0.95), 1),
     }
+
+
+def prepare(scale: str) -> None:
+    """The data set of the scale: the Đắk Lắk demo (province), or the national synthetic tree
+    (PostgreSQL only; built once, kept in the database DATABASE_URL names)."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if scale == "national":
+        from chuyende.demo.national import build_national
+
+        build_national(stdout=_Out())
+    else:
+        from chuyende.demo.builder import build_demo
+
+        build_demo(scale=1.0)
+
+
+class _Out:
+    def write(self, text):
+        print(text, flush=True)

@@ -21,15 +21,13 @@ import tempfile
 import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection, transaction
 
-from chuyende.demo.builder import build_demo
 from chuyende.org.models import Member, Unit
 from chuyende.transfer import members as engine
 from chuyende.transfer import services
 
-from .common import write
+from .common import prepare, write
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 CARD_PREFIX = "BENCH-"
@@ -155,8 +153,7 @@ def _median_ms(fn, repeat=3):
 
 
 def run(*, scale: str):
-    call_command("migrate", verbosity=0)
-    build_demo(scale=1.0)
+    prepare(scale)
     _cleanup()
     from django.contrib.auth import get_user_model
 

@@ -5,15 +5,13 @@ templates; no network). The baseline is the bare SQL the page cannot do without,
 same connection in the same run: it shows how much of the time is the database's.
 """
 
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from chuyende.demo.builder import build_demo
 from chuyende.org.models import Member, Unit
 
-from .common import duration_metric, timed, write
+from .common import duration_metric, prepare, timed, write
 
 REPEAT = 20
 TARGET_MS = 200
@@ -29,8 +27,7 @@ def _raw(sql, params=()):
 
 
 def run(*, scale: str):
-    call_command("migrate", verbosity=0)
-    build_demo(scale=1.0)
+    prepare(scale)
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username="tinh")

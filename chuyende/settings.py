@@ -87,6 +87,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chuyende.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +143,15 @@ else:
             },
         }
     }
+# A PostgreSQL read replica (streaming replication) for the heavy reads: report figures,
+# roll-ups and exports go there when DATABASE_REPLICA_URL is set (see chuyende.core.routers).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never create a DB on a standby
+    DATABASE_ROUTERS = ["chuyende.core.routers.ReplicaRouter"]
+# How far behind (seconds) the replica may be before its reads go to the primary instead.
+REPLICA_MAX_LAG = env_int("REPLICA_MAX_LAG", 30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache and sessions: Redis when REDIS_URL is set.
@@ -168,6 +178,12 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024
 
 # Online contests: attempts one address may start in 10 minutes (shared cache, all workers).
 CONTESTS_STARTS_PER_ADDRESS = env_int("CONTESTS_STARTS_PER_ADDRESS", 30)
+
+# Report figures: how old (seconds) the stored figures of a period may be before a page asks
+# the task worker to compute them again (the page shows them with their time meanwhile).
+FIGURES_MAX_AGE = env_int("FIGURES_MAX_AGE", 600)
+# Read figures from the stored table (False: compute every figure from the records on each request).
+FIGURES_STORED = env_str("FIGURES_STORED", "1") not in ("0", "false", "no")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -17,3 +17,7 @@ WHITENOISE_USE_FINDERS = True
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="chuyende-test-media-")
+
+# Figures are computed on each request in tests (records change within a test); the stored
+# figures have their own tests, which turn this on.
+FIGURES_STORED = False

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import PROTECT, Count, F, ProtectedError
@@ -1000,6 +1001,16 @@ def build_demo(*, scale: float = 1.0, reset: bool = False, plan: bool = True, st
                 load_module_demos(province=province, plan=seed_plan, stdout=stdout)
     if built:
         refresh_statistics()
+        if settings.FIGURES_STORED:  # what the dashboards read; the worker keeps it fresh
+            from chuyende.reports.figures import refresh_all
+
+            began = time.perf_counter()
+            sets = refresh_all()
+            _say(
+                stdout,
+                f"Report figures: {sum(s.rows for s in sets):,} stored for {len(sets)} "
+                f"period(s) in {time.perf_counter() - began:.1f} s.",
+            )
     return {
         "built": built,
         "scale": scale,

@@ -10,6 +10,7 @@ overdue tasks (2).
 
 from decimal import Decimal
 
+from .figures import stored_sets
 from .models import Report, ReportForm, ReportingPeriod
 from .selectors import STEP, completeness, compute_figures, computed_indicators, plain, unit_figures
 
@@ -70,8 +71,16 @@ def dashboard(*, user, unit, period, today) -> dict:
         plan = form.plan
     else:
         indicators, plan = list(computed_indicators()), None
+    periods = list(ReportingPeriod.objects.filter(kind=period.kind).order_by("start"))
+    stored = stored_sets(periods=periods, plan=plan)
+    figure_set = stored.get(period.pk)
     tiles_values = unit_figures(
-        indicators=indicators, unit=unit, start=period.start, end=period.end, plan=plan
+        indicators=indicators,
+        unit=unit,
+        start=period.start,
+        end=period.end,
+        plan=plan,
+        figure_set=figure_set,
     )
     tiles = [{"indicator": i, "value": plain(tiles_values.get(i.code))} for i in indicators]
     children = list(
@@ -86,6 +95,7 @@ def dashboard(*, user, unit, period, today) -> dict:
         start=period.start,
         end=period.end,
         plan=plan,
+        figure_set=figure_set,
     )
     child_rows = [
         {
@@ -94,14 +104,18 @@ def dashboard(*, user, unit, period, today) -> dict:
         }
         for child in children
     ]
-    periods = list(ReportingPeriod.objects.filter(kind=period.kind).order_by("start"))
     trend_rows = []
     for each in periods:  # a handful of periods of one kind: one compute per period
         values = (
             tiles_values
             if each.pk == period.pk
             else unit_figures(
-                indicators=indicators, unit=unit, start=each.start, end=each.end, plan=plan
+                indicators=indicators,
+                unit=unit,
+                start=each.start,
+                end=each.end,
+                plan=plan,
+                figure_set=stored.get(each.pk),
             )
         )
         trend_rows.append(
@@ -113,6 +127,7 @@ def dashboard(*, user, unit, period, today) -> dict:
         rate["shares"] = _shares(rate["counts"], rate["expected"])
     return {
         "form": form,
+        "as_of": figure_set.computed_at if figure_set is not None else None,
         "indicators": indicators,
         "tiles": tiles,
         "children": child_rows,

@@ -235,16 +235,18 @@ def figures_xlsx(*, form, period, parent, rollup) -> bytes:
 
 def compiled(*, form, period, parent, user) -> bytes:
     """The compiled report of `parent` for a form and period, as the user may see it."""
+    from .figures import stored_set
     from .models import Report
 
     own = Report.objects.filter(form=form, period=period, unit=parent).first()
     indicators = list(form.indicators.all())
-    totals = unit_figures(
+    totals = unit_figures(  # the same figures as the roll-up below (stored or counted)
         indicators=[i for i in indicators if i.source == "computed"],
         unit=parent,
         start=period.start,
         end=period.end,
         plan=form.plan,
+        figure_set=stored_set(period=period, plan=form.plan),
     )
     return compiled_docx(
         form=form,

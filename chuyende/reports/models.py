@@ -220,3 +220,63 @@ class ReportAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FigureSet(models.Model):
+    """The computed figures of every unit's subtree for one period (and plan), stored so that
+    dashboards and roll-ups read a few rows instead of counting millions of records. Recomputed
+    by the task worker when older than settings.FIGURES_MAX_AGE; pages show `computed_at`."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for the first computation")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(
+        "plans.Plan", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    took_ms = models.PositiveIntegerField(default=0)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("stored figures")
+        verbose_name_plural = _("stored figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "plan"],
+                condition=Q(plan__isnull=False),
+                name="reports_figureset_unique_period_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(plan__isnull=True),
+                name="reports_figureset_unique_period_no_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id}/{self.plan_id or '-'} {self.status}"
+
+
+class Figure(models.Model):
+    """One computed indicator's value for one unit's whole subtree (zeros are not stored)."""
+
+    figure_set = models.ForeignKey(FigureSet, on_delete=models.CASCADE, related_name="figures")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=60)
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figure_set", "unit", "code"], name="reports_figure_unique_unit_code"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.code}={self.value}"

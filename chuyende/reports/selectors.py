@@ -6,10 +6,13 @@ from .models import Indicator
 from .registry import REGISTRY, shared_queries
 
 
-def compute_figures(*, indicators, root_path: str, width: int, start, end, plan=None) -> dict:
+def compute_figures(
+    *, indicators, root_path: str, width: int, start, end, plan=None, figure_set=None
+) -> dict:
     """{group path prefix: {indicator code: value}} for the computed indicators given.
 
-    One grouped query per computed indicator, whatever the size of the tree; ratios are derived
+    From the stored figures when `figure_set` is given (one query: see reports.figures), else
+    one grouped query per computed indicator, whatever the size of the tree; ratios are derived
     from their numerator and denominator (computed as needed, not queried twice).
     """
     codes = [i.code for i in indicators]
@@ -18,15 +21,23 @@ def compute_figures(*, indicators, root_path: str, width: int, start, end, plan=
         spec = REGISTRY.get(code)
         if spec and spec.aggregation == "ratio":
             needed |= {spec.numerator, spec.denominator}
+    counted = sorted(c for c in needed if REGISTRY.get(c) and REGISTRY[c].compute is not None)
     by_code = {}
-    with shared_queries():  # indicators counting the same rows share one grouped query
-        for code in sorted(needed):
-            spec = REGISTRY.get(code)
-            if spec is None or spec.compute is None:
-                continue
-            by_code[code] = spec.compute(
-                root_path=root_path, width=width, start=start, end=end, plan=plan
-            )
+    if figure_set is not None:
+        from .figures import stored_figures
+
+        stored = stored_figures(
+            figure_set=figure_set, codes=counted, root_path=root_path, width=width
+        )
+        for prefix, values in stored.items():
+            for code, value in values.items():
+                by_code.setdefault(code, {})[prefix] = plain(value)
+    else:
+        with shared_queries():  # indicators counting the same rows share one grouped query
+            for code in counted:
+                by_code[code] = REGISTRY[code].compute(
+                    root_path=root_path, width=width, start=start, end=end, plan=plan
+                )
     groups = {prefix for values in by_code.values() for prefix in values}
     figures = {}
     for prefix in groups:
@@ -39,13 +50,13 @@ def compute_figures(*, indicators, root_path: str, width: int, start, end, plan=
                 top = by_code.get(spec.numerator, {}).get(prefix) or 0
                 bottom = by_code.get(spec.denominator, {}).get(prefix) or 0
                 row[code] = round(Decimal(top) * 100 / Decimal(bottom), 1) if bottom else None
-            elif code in by_code:
-                row[code] = by_code[code].get(prefix, 0)
+            else:
+                row[code] = by_code.get(code, {}).get(prefix, 0)
         figures[prefix] = {code: row.get(code) for code in codes}
     return figures
 
 
-def unit_figures(*, indicators, unit, start, end, plan=None) -> dict:
+def unit_figures(*, indicators, unit, start, end, plan=None, figure_set=None) -> dict:
     """{code: value} for the unit's whole subtree."""
     figures = compute_figures(
         indicators=indicators,
@@ -54,6 +65,7 @@ def unit_figures(*, indicators, unit, start, end, plan=None) -> dict:
         start=start,
         end=end,
         plan=plan,
+        figure_set=figure_set,
     )
     return figures.get(
         unit.path,
@@ -196,7 +208,10 @@ def rollup(*, form, period, parent, user) -> dict:
         .filter(path__startswith=parent.path, depth=parent.depth + 1, active=True)
         .order_by("path")
     )
+    from .figures import stored_set
+
     indicators = list(form.indicators.all())
+    figure_set = stored_set(period=period, plan=form.plan)
     computed = compute_figures(
         indicators=[i for i in indicators if i.source == "computed"],
         root_path=parent.path,
@@ -204,6 +219,7 @@ def rollup(*, form, period, parent, user) -> dict:
         start=period.start,
         end=period.end,
         plan=form.plan,
+        figure_set=figure_set,
     )
     submitted = {}
     for prefix, code, total, n in (
@@ -250,7 +266,12 @@ def rollup(*, form, period, parent, user) -> dict:
                 }
             )
         rows.append({"unit": child, "cells": cells, "has_sent": bool(sent)})
-    return {"indicators": indicators, "rows": rows, "width": width}
+    return {
+        "indicators": indicators,
+        "rows": rows,
+        "width": width,
+        "as_of": figure_set.computed_at if figure_set is not None else None,
+    }
 
 
 def _submitted_value(indicator, sent, by_code):

@@ -27,3 +27,17 @@ def send_reminders_daily(day: str | None = None, days_before: int = DAYS_BEFORE)
         follow = send_reminders_daily.using(run_after=next_run(timezone.now()))
         result["next"] = follow.enqueue(days_before=days_before).id
     return result
+
+
+@task()
+def refresh_figures(period_id: int, plan_id: int | None = None) -> dict:
+    """Recompute the stored figures of one period (and plan): see chuyende.reports.figures."""
+    from chuyende.plans.models import Plan
+
+    from .figures import refresh
+    from .models import ReportingPeriod
+
+    period = ReportingPeriod.objects.get(pk=period_id)
+    plan = Plan.objects.get(pk=plan_id) if plan_id is not None else None
+    figure_set = refresh(period=period, plan=plan)
+    return {"figure_set": figure_set.pk, "rows": figure_set.rows, "took_ms": figure_set.took_ms}
