@@ -182,6 +182,8 @@ CONTESTS_STARTS_PER_ADDRESS = env_int("CONTESTS_STARTS_PER_ADDRESS", 30)
 # Report figures: how old (seconds) the stored figures of a period may be before a page asks
 # the task worker to compute them again (the page shows them with their time meanwhile).
 FIGURES_MAX_AGE = env_int("FIGURES_MAX_AGE", 600)
+# ... and for a period that has ended (late entries still change it, rarely).
+FIGURES_MAX_AGE_PAST = env_int("FIGURES_MAX_AGE_PAST", 86400)
 # Read figures from the stored table (False: compute every figure from the records on each request).
 FIGURES_STORED = env_str("FIGURES_STORED", "1") not in ("0", "false", "no")
 

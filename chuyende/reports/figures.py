@@ -9,9 +9,10 @@ each unit's whole subtree (zeros are not stored). It is computed by the task wor
   by each record's own unit, adds every unit's value to its ancestors (the registry's
   indicators are sums, or maxima for `max` ones; ratios are derived when read), and replaces the
   set's rows in one transaction — readers see the old figures until it commits;
-- `read(...)` answers from the set when one is ready, and asks the worker for a new computation
-  (once, whoever asks) when it is older than `settings.FIGURES_MAX_AGE`; pages show the time the
-  figures were computed. With no ready set yet, or with `settings.FIGURES_STORED` off, figures
+- `stored_sets(...)` answers from the set when one is ready, and asks the worker for a new
+  computation (once, whoever asks) when it is older than `settings.FIGURES_MAX_AGE` (a period
+  still running) or `settings.FIGURES_MAX_AGE_PAST` (a period that has ended); pages show the
+  time the figures were computed. With no ready set yet, or with `settings.FIGURES_STORED` off, figures
   are computed from the records on the request.
 """
 
@@ -170,9 +171,10 @@ def stored_sets(*, periods, plan) -> dict:
         for s in FigureSet.objects.filter(_plan_q(plan_id), period__in=[p.pk for p in periods])
     }
     now = timezone.now()
-    max_age = timezone.timedelta(seconds=settings.FIGURES_MAX_AGE)
+    today = timezone.localdate()
     usable = {}
     for period in periods:
+        max_age = _max_age(period, today)
         figure_set = found.get(period.pk)
         computed = figure_set is not None and figure_set.computed_at is not None
         if not computed or figure_set.computed_at <= now - max_age:
@@ -180,6 +182,13 @@ def stored_sets(*, periods, plan) -> dict:
         if computed:
             usable[period.pk] = figure_set
     return usable
+
+
+def _max_age(period, today):
+    """FIGURES_MAX_AGE for a period still running; FIGURES_MAX_AGE_PAST (a day by default) once
+    it has ended: late entries still change its figures, but rarely."""
+    seconds = settings.FIGURES_MAX_AGE if period.end >= today else settings.FIGURES_MAX_AGE_PAST
+    return timezone.timedelta(seconds=seconds)
 
 
 def _request(found, period_id, plan_id, now, max_age):

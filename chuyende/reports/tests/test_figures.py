@@ -99,7 +99,7 @@ def test_the_dashboard_reads_the_stored_figures_shows_their_time_and_asks_for_ne
     time they were computed; once they are older than FIGURES_MAX_AGE the first page view asks
     the worker (once) and the next view shows the new figures."""
     settings.FIGURES_STORED = True
-    settings.FIGURES_MAX_AGE = 600
+    settings.FIGURES_MAX_AGE_PAST = 600  # 2024S1 has ended on the fixture's day (5/7/2024)
     w = reporting
     url = reverse("reports:dashboard")
     figures.refresh(period=w.period, plan=w.plan)
@@ -211,3 +211,25 @@ def test_the_figures_command_recomputes_every_period(reporting, settings):
     call_command("figures", stdout=out)
     assert FigureSet.objects.filter(status="ready").count() == 4  # 2 periods × (no plan, plan)
     assert "2024S1" in out.getvalue() and "2024S2" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_period_still_running_is_recomputed_sooner_than_one_that_has_ended(
+    reporting, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.FIGURES_STORED = True
+    settings.FIGURES_MAX_AGE = 600
+    settings.FIGURES_MAX_AGE_PAST = 86400
+    w = reporting
+    running = period_ensure("2024S2")  # the fixture's day is 5/7/2024
+    figures.refresh(period=w.period)
+    figures.refresh(period=running)
+    FigureSet.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=1))
+    asked = []
+    monkeypatch.setattr(
+        "chuyende.reports.figures.enqueue_refresh", lambda *args: asked.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        found = figures.stored_sets(periods=[w.period, running], plan=None)
+    assert set(found) == {w.period.pk, running.pk}
+    assert asked == [(running.pk, None)]
