@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, Sum, Value
 from django.db.models.functions import Abs, Coalesce, Substr, TruncMinute
 from django.utils import timezone
 
 from chuyende.org.choices import MemberStatus
-from chuyende.org.models import Member, Unit
+from chuyende.org.models import MemberTally, Unit
 
 from .models import Attempt, AttemptStatus, Contest, Participant, Question, Round, UnitTally
 from .scoring import NO_PREDICTION
@@ -215,16 +215,21 @@ class UnitRow:
 
 
 def _members_by_prefix(parent: Unit, width: int) -> dict[str, int]:
+    """Active members of each unit at depth width/4 under `parent`, from the member tallies
+    (one query over a handful of rows per unit, whatever the number of members)."""
     key = f"contests:members:{parent.path}:{width}"
     counts = cache.get(key)
     if counts is None:
+        if width == len(parent.path):
+            units = Q(unit=parent)
+        else:
+            units = Q(unit__path__startswith=parent.path, unit__depth=width // STEP)
         counts = dict(
-            Member.objects.filter(unit__path__startswith=parent.path, status=MemberStatus.ACTIVE)
-            .annotate(prefix=Substr("unit__path", 1, width))
+            MemberTally.objects.filter(units, status=MemberStatus.ACTIVE)
             .order_by()
-            .values("prefix")
-            .annotate(n=Count("id"))
-            .values_list("prefix", "n")
+            .values("unit__path")
+            .annotate(n=Sum("n"))
+            .values_list("unit__path", "n")
         )
         cache.set(key, counts, MEMBERS_TTL)
     return counts

@@ -1000,6 +1000,9 @@ def build_demo(*, scale: float = 1.0, reset: bool = False, plan: bool = True, st
             if seed_plan is not None:  # first build: the modules fill their 2024 records
                 load_module_demos(province=province, plan=seed_plan, stdout=stdout)
     if built:
+        from chuyende.org import tallies
+
+        tallies.rebuild()  # the tree and members were bulk-written: count them once
         refresh_statistics()
         if settings.FIGURES_STORED:  # what the dashboards read; the worker keeps it fresh
             from chuyende.reports.figures import refresh_all

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +36,33 @@ code_validator = RegexValidator(
 
 
 class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
-    pass
+    def delete(self, *args, **kwargs):
+        """Delete the units and their subtrees; the ancestors' tallies lose what they held."""
+        from . import tallies
+
+        with transaction.atomic(using=self.db):
+            removed = tallies.before_units_deleted(self)
+            result = super().delete(*args, **kwargs)
+            tallies.after_units_deleted(removed)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
     def get_queryset(self):
         return UnitQuerySet(self.model).order_by("path")
+
+    def move(self, node, target, pos=None):
+        """Move a subtree (treebeard); the tallies of the old and new ancestors follow it."""
+        from . import tallies
+
+        with transaction.atomic(using=self.db):
+            moving = tallies.before_move(node)
+            result = super().move(node, target, pos)
+            tallies.after_move(moving)
+        return result
 
 
 class Unit(MP_Node):
@@ -80,10 +101,32 @@ class Unit(MP_Node):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        indexes = [models.Index(fields=["kind", "active"], name="org_unit_kind_active")]
+        indexes = [
+            models.Index(fields=["kind", "active"], name="org_unit_kind_active"),
+            # A unit's children: depth = d + 1 and a path prefix, one index range even under the
+            # root's 130,000 descendants (the pattern operator class serves LIKE 'prefix%' in
+            # any collation on PostgreSQL; SQLite ignores operator classes).
+            models.Index(
+                fields=["depth", "path"],
+                name="org_unit_depth_path",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Save, keeping the unit tallies (active units by kind) of it and its ancestors."""
+        from . import tallies
+
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & tallies.UNIT_FIELDS:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            old = tallies.unit_row(self.pk) if self.pk is not None else None
+            super().save(*args, **kwargs)
+            tallies.unit_saved(old, self, fields)
 
     def refresh_derived(self):
         """Recompute the search and sort columns from the name."""
@@ -184,8 +227,10 @@ class Member(models.Model):
     status = models.CharField(
         _("status"), max_length=15, choices=MemberStatus.choices, default=MemberStatus.ACTIVE
     )
-    search_name = models.CharField(max_length=255, editable=False, db_index=True)
-    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False, db_index=True)
+    # Indexed on PostgreSQL by a trigram index (migration 0003) for `contains`, and carried in
+    # org_member_sort so that a filtered walk in name order reads the index alone.
+    search_name = models.CharField(max_length=255, editable=False)
+    sort_key = models.CharField(max_length=SORT_KEY_LENGTH, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,10 +256,40 @@ class Member(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "status"], name="org_member_unit_status"),
+            # The member list in name order, keyset-paged on (sort_key, id). On PostgreSQL the
+            # columns the list filters on ride along (the scope's owner clause reads user_id),
+            # so that a walk filtered by a name fragment, a unit, gender, ethnicity or status
+            # is an index-only scan.
+            models.Index(
+                fields=["sort_key", "id"],
+                include=["search_name", "unit", "user", "status", "gender", "ethnicity"],
+                name="org_member_sort",
+            ),
         ]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        """Save, keeping the member tallies of its unit and the units above right."""
+        from . import tallies
+
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & tallies.MEMBER_FIELDS:
+            return super().save(*args, **kwargs)
+        with transaction.atomic(savepoint=False):
+            old = tallies.member_row(self.pk) if self.pk is not None else None
+            super().save(*args, **kwargs)
+            tallies.member_saved(old, self, fields)
+
+    def delete(self, *args, **kwargs):
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            old = tallies.member_row(self.pk)
+            result = super().delete(*args, **kwargs)
+            tallies.member_saved(old, None, None)
+        return result
 
     def clean(self):
         self.full_name = " ".join((self.full_name or "").split())
@@ -268,3 +343,46 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} — {self.unit}"
+
+
+class MemberTally(models.Model):
+    """Members of a unit's whole subtree (the unit and every unit below it), counted by status,
+    gender, ethnicity and whether they hold a union position. Every unit has its rows, so the
+    figures of a unit, of a user's scope or of each child in a list are a few rows read by key,
+    never a count over millions of member rows. Kept by `chuyende.org.tallies`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    status = models.CharField(max_length=15)
+    gender = models.CharField(max_length=10)
+    ethnicity = models.CharField(max_length=30)
+    officer = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "status", "gender", "ethnicity", "officer"],
+                name="org_membertally_key",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.unit_id} {self.status} {self.gender} {self.ethnicity} {self.officer}: {self.n}"
+        )
+
+
+class UnitTally(models.Model):
+    """Active units of a unit's subtree (itself included) by kind. Kept by `chuyende.org.tallies`."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=20)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind"], name="org_unittally_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.kind}: {self.n}"

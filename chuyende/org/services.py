@@ -8,6 +8,7 @@ from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import forget_scope, require
 
+from . import tallies
 from .choices import UnitEventKind
 from .models import Member, RoleAssignment, Unit, UnitEvent
 
@@ -103,7 +104,9 @@ def unit_merge(*, source: Unit, target: Unit, acting_user) -> Unit:
     for child in children:
         child.refresh_from_db()
         Unit.objects.move(child, target, pos="last-child")
+    counted = tallies.own_member_rows(source)
     moved_members = Member.objects.filter(unit=source).update(unit=target)
+    tallies.members_moved(counted, source, target)
     RoleAssignment.objects.filter(unit=source).delete()
     source.refresh_from_db()
     source.active = False

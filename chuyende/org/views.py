@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,11 +34,23 @@ def unit_tree(request):
     return render(request, "org/unit_tree.html", context)
 
 
+def _children(request, unit):
+    return selectors.children_page(
+        unit=unit,
+        user=request.user,
+        after=request.GET.get("after", ""),
+        query=request.GET.get("q", "").strip(),
+    )
+
+
 @login_required
 def unit_children(request, pk):
+    """The tree's fragment of a unit's children, a page at a time ("show more" asks for the
+    next page after the last one shown)."""
     unit = _unit(request, pk)
-    children = selectors.children_with_counts(unit=unit, user=request.user)
-    return render(request, "org/unit_tree.html#children", {"unit": unit, "children": children})
+    return render(
+        request, "org/unit_tree.html#children", {"unit": unit, "children": _children(request, unit)}
+    )
 
 
 @login_required
@@ -49,7 +60,8 @@ def unit_detail(request, pk):
     context = {
         "unit": unit,
         "trail": selectors.breadcrumbs(unit=unit, user=request.user),
-        "children": selectors.children_with_counts(unit=unit, user=request.user),
+        "children": _children(request, unit),
+        "children_per_page": selectors.CHILDREN_PER_PAGE,
         "officers": selectors.unit_officers(unit=unit),
         "figures": selectors.unit_figures(unit=unit),
         "events": list(
@@ -143,24 +155,36 @@ def member_list(request):
     unit = None
     if filters.get("unit"):
         unit = _unit(request, filters["unit"])
-    members = selectors.member_search(
-        user=request.user,
-        unit=unit,
-        gender=filters.get("gender", ""),
-        ethnicity=filters.get("ethnicity", ""),
-        status=filters.get("status", ""),
-        query=filters.get("q", ""),
+    criteria = {
+        "unit": unit,
+        "gender": filters.get("gender", ""),
+        "ethnicity": filters.get("ethnicity", ""),
+        "status": filters.get("status", ""),
+        "query": filters.get("q", ""),
+    }
+    page = selectors.member_page(
+        selectors.member_search(user=request.user, **criteria),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=settings.MEMBERS_PER_PAGE,
     )
-    page = Paginator(members, settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "unit": unit, "querystring": _without_page(request.GET)}
+    page.count = selectors.member_count(user=request.user, **criteria)
+    context = {
+        "form": form,
+        "page": page,
+        "unit": unit,
+        "querystring": _without_position(request.GET),
+    }
     if request.htmx and request.htmx.target == "member-results":
         return render(request, "org/member_list.html#results", context)
     return render(request, "org/member_list.html", context)
 
 
-def _without_page(params):
+def _without_position(params):
+    """The list's filters without its position (keyset cursors, or an old page number)."""
     params = params.copy()
-    params.pop("page", None)
+    for name in ("after", "before", "page"):
+        params.pop(name, None)
     return params.urlencode()
 
 

@@ -5,7 +5,8 @@ subtree and matches each row to an existing member (union card number, else citi
 name + date of birth + unit). It returns what an import would do — new, updated, unchanged, and
 the errors with their row, column and message — in a fixed number of queries per 2,000 rows,
 never one per row. `write(job, outcome)` then writes it in one transaction: COPY on PostgreSQL,
-batched inserts elsewhere, one audit row for the import and one per updated member.
+batched inserts elsewhere, one audit row for the import and one per updated member, and the
+member tallies (chuyende.org.tallies) of the units written and those above in a few statements.
 
 A blank cell never erases a stored value: monthly updates often leave optional columns empty.
 """
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from chuyende.core import sheets
 from chuyende.core.sheets import CellError, RowError
 from chuyende.core.text import fold, sort_key
+from chuyende.org import tallies
 from chuyende.org.choices import (
     ETHNICITY_CHOICES,
     MAJORITY_ETHNICITY,
@@ -388,6 +390,7 @@ def write(job, outcome: Outcome, *, acting_user, progress=None) -> None:
     now = timezone.now()
     total = len(outcome.creates) + len(outcome.updates)
     rows = [new_member_values(values, now) for _row, values in outcome.creates]
+    counted = tallies.member_deltas(rows)  # the member tallies of the units and those above
     insert(rows, progress=(lambda done: progress(done, total)) if progress else None)
     hidden = set(Member.PERSONAL_FIELDS)
     events = []
@@ -411,8 +414,12 @@ def write(job, outcome: Outcome, *, acting_user, progress=None) -> None:
         events.append(event)
     if members:
         fields = sorted(changed_fields | {"search_name", "sort_key", "updated_at"})
+        counted.update(tallies.bulk_update_deltas(members, fields))  # read before writing
         for start in range(0, len(members), UPDATE_BATCH):
             Member.objects.bulk_update(members[start : start + UPDATE_BATCH], fields)
             if progress:
                 progress(len(rows) + start + UPDATE_BATCH, total)
         AuditEvent.objects.bulk_create(events, batch_size=UPDATE_BATCH)
+    # Last, so that the tally rows of the province and the root, which every import and every
+    # member edit in the country updates, stay locked only until the import commits.
+    tallies.apply(members=counted)

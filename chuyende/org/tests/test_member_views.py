@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from chuyende.core.models import AuditEvent
 from chuyende.org.models import Member
+from conftest import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -172,23 +173,108 @@ def test_a_viewer_cannot_open_the_edit_form(client, world):
     assert client.get(reverse("org:member_create")).status_code == 403
 
 
-def test_page_links_past_page_999_keep_plain_numbers(client, world, settings):
-    settings.MEMBERS_PER_PAGE = 1
-    from conftest import make_member
+def _walk(client, url, params, direction="next_after", start=None):
+    """Follow the list's links one way; the pages' member ids in the order shown."""
+    pages = []
+    response = client.get(url, {**params, **(start or {})})
+    while True:
+        page = response.context["page"]
+        pages.append([m.pk for m in page])
+        cursor = getattr(page, direction)
+        if not cursor:
+            return pages, response
+        key = "after" if direction == "next_after" else "before"
+        response = client.get(url, {**params, key: cursor})
 
-    Member.objects.bulk_create(
-        [
-            Member(
-                unit=world.a1,
-                full_name=f"Lê Văn {i:04d}",
-                gender="male",
-                search_name=f"le van {i:04d}",
-                sort_key=f"{i:04d}",
-            )
-            for i in range(1000)
-        ]
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"gender": "male"}, {"q": "van"}, {"unit": "A"}, {"unit": "A", "status": "active"}],
+)
+def test_paging_visits_every_member_once_in_name_order_both_ways(client, world, settings, params):
+    from chuyende.org.selectors import member_search
+
+    settings.MEMBERS_PER_PAGE = 3
+    for i in range(7):  # the same name: the same sort key, told apart by id
+        make_member(world.a1, "Nguyễn Văn An", gender="male")
+        make_member(world.a2, f"Lê Văn Tư {i}", gender="male", status=("active", "left")[i % 2])
+        make_member(world.b1, f"Trần Thị Mai {i}")
+    params = {k: (world.a.pk if v == "A" else v) for k, v in params.items()}
+    client.force_login(world.alice)
+    url = reverse("org:member_list")
+    pages, _last = _walk(client, url, params)
+    seen = [pk for page in pages for pk in page]
+    expected = list(
+        member_search(
+            user=world.alice,
+            unit=world.a if "unit" in params else None,
+            gender=params.get("gender", ""),
+            status=params.get("status", ""),
+            query=params.get("q", ""),
+        ).values_list("pk", flat=True)
     )
-    make_member(world.a1, "Zô Văn Cuối")
+    assert seen == expected and len(expected) > 6
+    assert all(len(page) == 3 for page in pages[:-1])
+    # and back from the end to the first page
+    back, first = _walk(client, url, params, "prev_before", {"before": "9" * 228 + "~1"})
+    assert [pk for page in reversed(back[:-1]) for pk in page] == expected[-len(back[:-1]) * 3 :]
+    assert all(len(page) == 3 for page in back[:-1])
+    # the last step back lands on the first page, full, as paging forward showed it
+    assert back[-1] == pages[0] and first.context["page"].is_first
+    assert set(expected) == {pk for page in back for pk in page}
+
+
+@pytest.mark.parametrize(
+    "cursor", ["abc", "~", "x~y", "123", "~1", "12~-3", "1~2~3", "9" * 700, "%00~1", ""]
+)
+def test_a_bad_cursor_gives_the_first_page(client, world, cursor):
+    client.force_login(world.alice)
+    first = client.get(reverse("org:member_list")).context["page"]
+    for key in ("after", "before"):
+        response = client.get(reverse("org:member_list"), {key: cursor})
+        assert response.status_code == 200
+        page = response.context["page"]
+        assert [m.pk for m in page] == [m.pk for m in first] and page.is_first
+
+
+def test_a_cursor_past_the_end_shows_no_row_and_a_way_back(client, world):
+    client.force_login(world.alice)
+    response = client.get(reverse("org:member_list"), {"after": "9" * 228 + "~1"})
+    body = response.content.decode()
+    assert not list(response.context["page"]) and not response.context["page"].is_first
+    assert 'href="?"' in body and 'rel="next"' not in body
+
+
+def test_the_count_comes_from_the_tallies_and_a_name_search_shows_none(client, world):
+    client.force_login(world.alice)
+    url = reverse("org:member_list")
+    assert client.get(url).context["page"].count == 4
+    assert client.get(url, {"unit": world.a.pk}).context["page"].count == 3
+    assert client.get(url, {"unit": world.a.pk, "gender": "female"}).context["page"].count == 2
+    assert client.get(url, {"ethnicity": "minority"}).context["page"].count == 1
+    assert client.get(url, {"status": "left"}).context["page"].count == 0
+    response = client.get(url, {"q": "nguyen"})
+    assert response.context["page"].count is None
+    client.force_login(world.dave)  # a member: their own record only, no unit figure
+    response = client.get(url, {"unit": world.a1.pk})
+    assert [m.pk for m in response.context["page"]] == [world.binh.pk]
+    assert response.context["page"].count is None
+    assert client.get(url).context["page"].count == 1
+
+
+def test_cursor_links_keep_the_filters_and_plain_numbers(client, world, settings):
+    settings.MEMBERS_PER_PAGE = 1
+    for pk, name in ((1573, "Zô Văn Cuối"), (1574, "Zô Văn Cuối Cùng")):
+        member = make_member(world.a1, name, gender="male")
+        Member.objects.filter(pk=member.pk).update(id=pk)
     client.force_login(world.bob)
-    body = client.get(reverse("org:member_list"), {"page": 1000}).content.decode()
-    assert "page=1001" in body and "page=999" in body and "1.001" not in body.split("page=")[1]
+    url = reverse("org:member_list")
+    pages, _last = _walk(client, url, {"gender": "male"})
+    assert 1573 in [pk for page in pages for pk in page]
+    response = client.get(url, {"gender": "male", "q": "zo van"})
+    body = response.content.decode()
+    assert "gender=male&amp;q=zo+van&amp;after=" in body and "~1574" in body  # Cùng < Cuối
+    assert "1.574" not in body
+    after = response.context["page"].next_after
+    body = client.get(url, {"gender": "male", "q": "zo van", "after": after}).content.decode()
+    assert "before=" in body and "~1573" in body and "1.573" not in body

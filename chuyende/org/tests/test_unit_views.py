@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from chuyende.org.models import Unit
+from chuyende.org.models import Member, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,85 @@ def test_a_manager_adds_a_unit_below_and_a_duplicate_code_is_refused(client, wor
     assert not Unit.objects.filter(name="Trùng mã").exists()
     client.force_login(world.carol)  # an editor of a1: sees a1, may not add units
     assert client.get(reverse("org:unit_create", args=[world.a1.pk])).status_code == 403
+
+
+def _many_children(world, n=7):
+    from conftest import make_member, make_unit
+
+    units = []
+    for i in range(n):
+        unit = make_unit(world.a, f"BMT-1{i:02d}", f"Công đoàn Trường số {i}", "grassroots")
+        make_member(unit, f"Lê Văn Hùng {i}", gender="male")
+        units.append(unit)
+    closed = Unit.objects.get(pk=units[0].pk)
+    closed.active = False
+    closed.save(update_fields=["active"])
+    return units
+
+
+def test_the_tree_shows_children_a_page_at_a_time(client, world, monkeypatch):
+    from chuyende.org import selectors
+
+    monkeypatch.setattr(selectors, "CHILDREN_PER_PAGE", 3)
+    _many_children(world)
+    client.force_login(world.bob)
+    url = reverse("org:unit_children", args=[world.a.pk])
+    seen, after, pages = [], "", 0
+    while True:
+        response = client.get(url, {"after": after} if after else {}, HTTP_HX_REQUEST="true")
+        children = response.context["children"]
+        seen += [(c.active, c.code, c.member_count) for c in children]
+        body = response.content.decode()
+        assert (pages > 0) == ("autofocus" in body)  # focus moves to the first unit shown
+        pages += 1
+        if not children.next_after:
+            assert "Show more" not in body and "Xem thêm" not in body
+            break
+        after = children.next_after
+        assert f"?after={after}" in body
+    expected = list(
+        Unit.objects.filter(path__startswith=world.a.path, depth=world.a.depth + 1).order_by(
+            "-active", "sort_key", "id"
+        )
+    )
+    assert [code for _active, code, _n in seen] == [u.code for u in expected]
+    assert pages == 3 and seen[-1][:2] == (False, "BMT-100")  # the closed unit comes last
+    live = {u.code: Member.objects.filter(unit__path__startswith=u.path).count() for u in expected}
+    assert {code: n for _a, code, n in seen} == live
+
+
+def test_the_unit_page_pages_and_searches_its_children(client, world, monkeypatch):
+    from chuyende.org import selectors
+
+    monkeypatch.setattr(selectors, "CHILDREN_PER_PAGE", 3)
+    _many_children(world)
+    client.force_login(world.bob)
+    url = reverse("org:unit_detail", args=[world.a.pk])
+    response = client.get(url)
+    body = response.content.decode()
+    assert 'id="child-q"' in body and 'rel="next"' in body
+    assert len(response.context["children"]) == 3
+    response = client.get(url, {"q": "truong so 4"})
+    assert [c.code for c in response.context["children"]] == ["BMT-104"]
+    assert response.context["children"].children[0].member_count == 1
+    second = client.get(url, {"after": response.context["children"].next_after or "x"})
+    assert second.context["children"].is_first  # a bad or missing cursor: the first page
+    first = client.get(url).context["children"]
+    second = client.get(url, {"after": first.next_after}).context["children"]
+    assert not second.is_first and {c.pk for c in first}.isdisjoint({c.pk for c in second})
+    # a small unit shows no search box
+    assert (
+        'id="child-q"'
+        not in client.get(reverse("org:unit_detail", args=[world.a1.pk])).content.decode()
+    )
+
+
+def test_child_counts_include_sub_units_and_their_members(client, world):
+    from conftest import make_member, make_unit
+
+    section = make_unit(Unit.objects.get(pk=world.a1.pk), "T-1", "Tổ 1", "section")
+    make_member(section, "Võ Văn Tổ", gender="male")
+    client.force_login(world.alice)
+    response = client.get(reverse("org:unit_detail", args=[world.province.pk]))
+    counts = {c.code: (c.descendant_count, c.member_count) for c in response.context["children"]}
+    assert counts == {"DLK-BMT": (3, 4), "DLK-EAKAR": (1, 1)}
