@@ -50,6 +50,33 @@ class UnitQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     delete.queryset_only = True
 
 
+class MemberQuerySet(ScopedQuerySet):
+    def delete(self):
+        """Delete the members; their units' and ancestors' tallies lose them (one grouped
+        read of what is deleted, then one delta per tally row)."""
+        from collections import Counter
+
+        from django.db.models import Count
+
+        from . import tallies
+
+        with transaction.atomic(using=self.db):
+            removed = Counter()
+            for unit_id, status, gender, ethnicity, position, n in (
+                self.order_by()
+                .values_list("unit_id", "status", "gender", "ethnicity", "union_position")
+                .annotate(n=Count("id"))
+            ):
+                key = tallies.member_key(unit_id, status, gender, ethnicity, position)
+                removed[key] -= n
+            result = super().delete()
+            tallies.apply(members=Counter({k: v for k, v in removed.items() if v}))
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
     def get_queryset(self):
         return UnitQuerySet(self.model).order_by("path")
@@ -234,7 +261,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("member")

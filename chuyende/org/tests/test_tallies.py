@@ -109,6 +109,15 @@ def test_deleting_a_member_takes_it_off(world):
     assert_tallies_right()
 
 
+def test_deleting_members_in_bulk_takes_them_off(climb, world):
+    make_member(world.a1, "Thêm Một", union_position="chairman")
+    make_member(world.b, "Thêm Hai", gender="male")
+    deleted, _ = Member.objects.filter(unit__path__startswith=world.province.path).delete()
+    assert deleted >= 2
+    assert_tallies_right()
+    assert Member.objects.filter(unit__path__startswith=world.province.path).count() == 0
+
+
 def test_a_failed_write_leaves_the_tallies_as_they_were(world, monkeypatch):
     before = tallies.stored()
 
