@@ -206,6 +206,15 @@ class Pledge(models.Model):
         ]
         indexes = [
             models.Index(fields=["year", "is_current", "status"], name="pledges_year_status"),
+            # The figures count a subtree's current pledges by status, from its members: this
+            # narrow index answers without reading the wide pledge rows (PostgreSQL index-only
+            # scans; SQLite ignores INCLUDE).
+            models.Index(
+                fields=["member", "year"],
+                include=["status"],
+                condition=Q(is_current=True),
+                name="pledges_current_member_status",
+            ),
         ]
 
     def __str__(self):
@@ -258,7 +267,15 @@ class Evaluation(models.Model):
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
-        indexes = [models.Index(fields=["final_rating"], name="pledges_eval_rating")]
+        indexes = [
+            models.Index(fields=["final_rating"], name="pledges_eval_rating"),
+            # The figures count ratings per subtree from the pledges: no read of the wide rows.
+            models.Index(
+                fields=["pledge"],
+                include=["final_rating", "union_title"],
+                name="pledges_eval_pledge_rating",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.pledge} — {self.final_rating or self.proposed_rating}"
