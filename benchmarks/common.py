@@ -67,7 +67,8 @@ def write(name: str, scale: str, metrics: list[dict], checks: list[dict]) -> dic
         "checks": checks,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    stem = name if scale == "province" else f"{name}-{scale}"
+    (RESULTS / f"{stem}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
     print(f"\n{name} ({scale}, {result['machine']}, {result['commit']})")
     print(f"{'metric':<34}{'value':>10}  {'baseline':>10}  {'ratio':>7}  {'target':<16} met")
     for m in metrics:
