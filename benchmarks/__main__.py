@@ -39,6 +39,7 @@ def main() -> int:
 
     benches = {"pages": pages.run, "rollups": rollups.run, "imports": imports.run}
     benches["contest"] = __import__("benchmarks.contest", fromlist=["run"]).run
+    benches["load"] = __import__("benchmarks.load", fromlist=["run"]).run
     wanted = [b for b in args.only.split(",") if b] or list(benches)
     for name in wanted:
         if name not in benches:

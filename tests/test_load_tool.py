@@ -1,0 +1,203 @@
+"""The load benchmark's own logic (benchmarks/load.py): header and form parsing, the cookie
+jar, the persona mix, the aggregation into metrics, and the HTTP client's login against a
+small local server. Nothing here is timed."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+
+from benchmarks import load
+from benchmarks.load import Sample
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("app;dur=12.5", 12.5),
+        ("app;dur=0", 0.0),
+        ('db;dur=3, app;desc="Django";dur=7.25', 7.25),
+        ("app ; dur = 8.5", 8.5),
+        ("cache;dur=2", None),
+        ("app", None),
+        ("app;dur=abc", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_server_ms_reads_the_app_duration(header, expected):
+    assert load.server_ms(header) == expected
+
+
+def test_csrf_token_of_a_django_form():
+    html = (
+        b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
+        b'value="AbC123xyz">\n<input name="username"></form>'
+    )
+    assert load.csrf_token(html) == "AbC123xyz"
+    other_order = b"<input value='tok-2' type='hidden' name='csrfmiddlewaretoken'>"
+    assert load.csrf_token(other_order) == "tok-2"
+    assert load.csrf_token(b'<input name="username" value="x">') is None
+
+
+def test_cookie_jar_sets_replaces_and_deletes():
+    jar = {}
+    load.update_cookies(
+        jar,
+        [
+            "csrftoken=first; expires=Thu, 01 Jan 2099 00:00:00 GMT; Max-Age=31449600; Path=/",
+            "sessionid=s1; HttpOnly; Path=/; SameSite=Lax",
+        ],
+    )
+    assert jar == {"csrftoken": "first", "sessionid": "s1"}
+    load.update_cookies(jar, ["csrftoken=second; Path=/"])
+    assert jar["csrftoken"] == "second"
+    load.update_cookies(
+        jar, ['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/']
+    )
+    assert jar == {"csrftoken": "second"}
+
+
+def test_persona_mix_of_twenty_users():
+    mix = load.persona_mix(20)
+    counts = {name: mix.count(name) for name in set(mix)}
+    assert counts == {"coso": 6, "doanvien": 5, "captren": 4, "tinh": 2, "xem": 2, "admin": 1}
+    assert load.persona_mix(3) == ["coso", "doanvien", "captren"]
+    assert load.persona_mix(22)[20:] == ["coso", "doanvien"]
+
+
+def _samples():
+    rows = [Sample("tinh", "home", 200, float(ms), ms + 100.0) for ms in range(1, 21)]
+    rows.append(Sample("tinh", "home", 500, 999.0, 1500.0, "500"))
+    rows.append(Sample("tinh", "home", 0, None, 0.0, "ConnectionResetError"))
+    rows += [Sample("coso", "home", 200, 40.0, 90.0), Sample("coso", "home", 200, 60.0, 110.0)]
+    return rows
+
+
+def test_summarize_leaves_errors_out_of_the_times():
+    summary = load.summarize(_samples())
+    tinh = summary[("tinh", "home")]
+    assert tinh["count"] == 22
+    assert tinh["errors"] == 2
+    assert tinh["server_p50"] == 10.5
+    assert tinh["server_p95"] == 19.0  # nearest rank of 20 samples, as benchmarks.common.p
+    assert tinh["server_max"] == 20.0  # the 999 ms of the failed request is not counted
+    assert tinh["client_p50"] == 110.5
+    assert tinh["statuses"] == [0, 500]
+    assert summary[("coso", "home")]["server_p50"] == 50.0
+
+
+def test_page_metrics_compare_the_load_p95_with_one_user_alone():
+    under_load = load.summarize(_samples())
+    alone = load.summarize([Sample("tinh", "home", 200, 5.0, 6.0)])
+    order = [("tinh", "home"), ("coso", "home"), ("xem", "home")]
+    metrics = load.page_metrics(under_load, alone, order, at_most=19)
+    assert [m["metric"] for m in metrics] == ["tinh home", "coso home"]  # xem had no request
+    tinh, coso = metrics
+    assert tinh["value"] == 19.0 and tinh["met"] is True
+    assert tinh["baseline"]["value"] == 5.0 and tinh["ratio"] == 3.8
+    assert tinh["errors"] == 2 and tinh["requests"] == 22
+    assert coso["value"] == 60.0 and coso["met"] is False
+    assert coso["baseline"]["value"] is None and coso["ratio"] is None
+
+
+def test_overall_metrics_throughput_and_p95():
+    under_load = _samples()
+    alone = [Sample("tinh", "home", 200, 4.0, 5.0), Sample("tinh", "home", 200, 6.0, 7.0)]
+    every, rate = load.overall_metrics(under_load, 2.0, alone, 0.5, at_most=300)
+    assert every["baseline"]["value"] == 5.0
+    assert every["value"] == 40.0 and every["met"] is True  # 22 good: 1..20, 40, 60 ms
+    assert rate["value"] == 11.0  # 22 good answers in 2 s
+    assert rate["baseline"]["value"] == 4.0
+    assert rate["errors"] == 2 and rate["requests"] == 24
+
+
+def test_cpu_check_flags_other_work():
+    idle = {"seconds": 10.0, "capacity": 20.0, "busy": 15.0, "run": 14.0, "other": 1.0}
+    busy = {**idle, "busy": 19.5, "run": 9.0, "other": 10.5}
+    spare = {**idle, "busy": 16.0, "run": 10.0, "other": 6.0}  # one user alone, a core left
+    assert load.cpu_check("load", idle)["passed"] is True
+    assert load.cpu_check("load", busy)["passed"] is False
+    assert load.cpu_check("baseline", spare)["passed"] is True
+    assert load.cpu_check("load", None)["passed"] is False
+
+
+@pytest.mark.django_db
+def test_password_hashers_put_the_stored_algorithm_first(django_user_model):
+    user = django_user_model.objects.create(username="tinh")
+    user.set_password("demo")  # the test settings hash with MD5
+    user.save()
+    hashers = load.password_hashers(["tinh", "nobody"])
+    assert hashers[0] == "django.contrib.auth.hashers.MD5PasswordHasher"
+    assert "django.contrib.auth.hashers.PBKDF2PasswordHasher" in hashers
+    assert len(hashers) == len(set(hashers))
+
+
+class _App(BaseHTTPRequestHandler):
+    """A login form with a CSRF cookie, a session on the right password, a page behind it."""
+
+    def log_message(self, *args):
+        pass
+
+    def _answer(self, status, body=b"", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        cookies = self.headers.get("Cookie", "")
+        if self.path == "/accounts/login/":
+            form = b'<form><input type="hidden" name="csrfmiddlewaretoken" value="formtok"></form>'
+            self._answer(200, form, [("Set-Cookie", "csrftoken=cookietok; Path=/")])
+        elif "sessionid=good" in cookies:
+            self._answer(200, b"hello", [("Server-Timing", "app;dur=4.5")])
+        else:
+            self._answer(302, headers=[("Location", "/accounts/login/?next=/")])
+
+    def do_POST(self):
+        length = int(self.headers["Content-Length"])
+        form = parse_qs(self.rfile.read(length).decode())
+        good = (
+            form.get("csrfmiddlewaretoken") == ["formtok"]
+            and "csrftoken=cookietok" in self.headers.get("Cookie", "")
+            and form.get("password") == ["demo"]
+        )
+        if good:
+            self._answer(302, headers=[("Location", "/"), ("Set-Cookie", "sessionid=good")])
+        else:
+            self._answer(200, b"wrong")
+
+
+@pytest.fixture
+def app_port():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _App)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_browser_logs_in_through_the_form_and_reads_server_timing(app_port):
+    browser = load.Browser(app_port)
+    assert load.fetch(browser, "tinh", "home", "/").error == "302 /accounts/login/?next=/"
+    assert browser.login("tinh", "demo", "/accounts/login/") == ""
+    sample = load.fetch(browser, "tinh", "home", "/")
+    assert sample.ok and sample.status == 200 and sample.server_ms == 4.5
+    assert sample.client_ms > 0
+    browser.close()
+
+
+def test_browser_reports_a_refused_login(app_port):
+    browser = load.Browser(app_port)
+    assert browser.login("tinh", "wrong", "/accounts/login/") == "login POST answered 200"
+    assert "sessionid" not in browser.cookies
+
+
+def test_fetch_counts_a_dead_server_as_an_error():
+    sample = load.fetch(load.Browser(load._free_port(), timeout=2), "xem", "home", "/")
+    assert not sample.ok and sample.status == 0 and sample.error == "ConnectionRefusedError"
