@@ -35,7 +35,7 @@ def _count(client, url):
 # and COUNT(*) were.
 PAGES = [
     ("core:home", None, 8),  # +1: the overdue inspection recommendations box
-    ("org:member_list", None, 6),
+    ("org:member_list", None, 7),  # 6 + the ids of a small scope's units
     ("org:unit_detail", "a", 12),
     ("org:unit_tree", None, 5),
     ("org:unit_children", "a", 5),
