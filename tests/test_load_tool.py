@@ -30,6 +30,11 @@ def test_server_ms_reads_the_app_duration(header, expected):
     assert load.server_ms(header) == expected
 
 
+def test_server_ms_reads_another_entry():
+    assert load.server_ms("app;dur=40.0, cpu;dur=12.5", "cpu") == 12.5
+    assert load.server_ms("app;dur=40.0", "cpu") is None
+
+
 def test_csrf_token_of_a_django_form():
     html = (
         b'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" '
@@ -68,7 +73,7 @@ def test_persona_mix_of_twenty_users():
 
 
 def _samples():
-    rows = [Sample("tinh", "home", 200, float(ms), ms + 100.0) for ms in range(1, 21)]
+    rows = [Sample("tinh", "home", 200, float(ms), ms + 100.0, "", ms / 2) for ms in range(1, 21)]
     rows.append(Sample("tinh", "home", 500, 999.0, 1500.0, "500"))
     rows.append(Sample("tinh", "home", 0, None, 0.0, "ConnectionResetError"))
     rows += [Sample("coso", "home", 200, 40.0, 90.0), Sample("coso", "home", 200, 60.0, 110.0)]
@@ -84,6 +89,8 @@ def test_summarize_leaves_errors_out_of_the_times():
     assert tinh["server_p95"] == 19.0  # nearest rank of 20 samples, as benchmarks.common.p
     assert tinh["server_max"] == 20.0  # the 999 ms of the failed request is not counted
     assert tinh["client_p50"] == 110.5
+    assert tinh["cpu_p50"] == 5.2  # median 5.25, round(5.25, 1) in binary floating point
+    assert summary[("coso", "home")]["cpu_p50"] is None  # no cpu entry in the header
     assert tinh["statuses"] == [0, 500]
     assert summary[("coso", "home")]["server_p50"] == 50.0
 
@@ -116,10 +123,12 @@ def test_overall_metrics_throughput_and_p95():
 def test_cpu_check_flags_other_work():
     idle = {"seconds": 10.0, "capacity": 20.0, "busy": 15.0, "run": 14.0, "other": 1.0}
     busy = {**idle, "busy": 19.5, "run": 9.0, "other": 10.5}
-    spare = {**idle, "busy": 16.0, "run": 10.0, "other": 6.0}  # one user alone, a core left
+    spare = {**idle, "busy": 15.0, "run": 10.0, "other": 5.0}  # one user alone, spare CPU
+    near = {**spare, "busy": 17.0, "other": 7.0}
     assert load.cpu_check("load", idle)["passed"] is True
     assert load.cpu_check("load", busy)["passed"] is False
     assert load.cpu_check("baseline", spare)["passed"] is True
+    assert load.cpu_check("baseline", near)["passed"] is False
     assert load.cpu_check("load", None)["passed"] is False
 
 
@@ -154,7 +163,7 @@ class _App(BaseHTTPRequestHandler):
             form = b'<form><input type="hidden" name="csrfmiddlewaretoken" value="formtok"></form>'
             self._answer(200, form, [("Set-Cookie", "csrftoken=cookietok; Path=/")])
         elif "sessionid=good" in cookies:
-            self._answer(200, b"hello", [("Server-Timing", "app;dur=4.5")])
+            self._answer(200, b"hello", [("Server-Timing", "app;dur=4.5, cpu;dur=1.5")])
         else:
             self._answer(302, headers=[("Location", "/accounts/login/?next=/")])
 
@@ -188,6 +197,7 @@ def test_browser_logs_in_through_the_form_and_reads_server_timing(app_port):
     assert browser.login("tinh", "demo", "/accounts/login/") == ""
     sample = load.fetch(browser, "tinh", "home", "/")
     assert sample.ok and sample.status == 200 and sample.server_ms == 4.5
+    assert sample.cpu_ms == 1.5
     assert sample.client_ms > 0
     browser.close()
 
