@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-fast bench lint messages demo clean
+.PHONY: run test test-fast bench faults fuzz lint messages demo clean smoke
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required: install it and retry."; exit 1; }
@@ -32,9 +32,25 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks $(if $(BENCH),--only $(BENCH)) --scale $(or $(SCALE),province)
 
+# Faults with real processes (faults/, not part of `make test`): PostgreSQL stopped under load,
+# the task worker killed mid-import, a full disk on upload. Root for the tmpfs of the last one.
+faults: $(STAMP)
+	$(BIN)/python -m pytest faults -x -v -rs $(PYTEST_ARGS)
+
+# Production smoke test (deploy/smoke/run.sh): a fresh clone installed into a new virtualenv,
+# production settings, PostgreSQL and Redis, gunicorn + two task workers behind nginx over TLS.
+smoke:
+	PYTHON=$(PYTHON) bash deploy/smoke/run.sh
+
+# Coverage-guided fuzzing of the importers and parsers (fuzz/): FUZZ_SECONDS per target (60),
+# FUZZ_TARGET=read_table for one. A crash keeps its input under fuzz/crashes/ and fails.
+fuzz: $(STAMP)
+	@$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) $(BIN)/python -m fuzz $(if $(FUZZ_TARGET),--only $(FUZZ_TARGET))
+
 lint: $(STAMP)
-	$(BIN)/ruff check chuyende benchmarks tests
-	$(BIN)/ruff format --check chuyende benchmarks tests
+	$(BIN)/ruff check chuyende benchmarks tests fuzz
+	$(BIN)/ruff format --check chuyende benchmarks tests fuzz
 
 messages: $(STAMP)
 	cd chuyende && ../$(BIN)/chuyende makemessages -l vi --no-obsolete --no-location --settings=chuyende.settings_test

@@ -43,6 +43,15 @@ class World:
     pass
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters (chuyende.core.ratelimit) and
+    cached data never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db, django_user_model):
     w = World()

@@ -23,7 +23,7 @@ machine: a sync worker serves one request at a time, so Server-Timing measures a
 work, and the 20 users queue at the socket (seen in the client latency). Threads in one process
 would share one core under the GIL and show that queueing inside the server time instead,
 without more throughput; the extra worker covers the database waits. The task worker
-(`db_worker`) runs beside it, as `chuyende run` does, since pages ask it to recompute stale
+(`chuyende worker`) runs beside it, as `chuyende run` does, since pages ask it to recompute stale
 report figures (LOAD_TASK_WORKER=0 leaves it out). LOAD_WORKER_CLASS=gthread with
 LOAD_THREADS compares the other choice.
 
@@ -517,7 +517,7 @@ class Server:
         self.folder, self.env = folder, env
         self.port = _free_port()
         self.processes: list[subprocess.Popen] = []
-        self.logs = [folder / "gunicorn.log", folder / "db_worker.log"]
+        self.logs = [folder / "gunicorn.log", folder / "worker.log"]
         self.command = [
             sys.executable,
             "-m",
@@ -557,7 +557,7 @@ class Server:
         atexit.register(self.stop)
         web = self._spawn(self.command, self.logs[0])
         if task_worker:
-            worker = [sys.executable, "-m", "chuyende.cli", "db_worker", "--queue-name", "*"]
+            worker = [sys.executable, "-m", "chuyende.cli", "worker", "--queue-name", "*"]
             self._spawn([*worker, "--no-reload", "-v", "0"], self.logs[1])
         deadline = time.time() + 120
         while time.time() < deadline:

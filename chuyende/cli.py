@@ -12,7 +12,7 @@ def _setup_env():
 
 
 def run_server(port: str) -> int:
-    """Web server (gunicorn) and task worker (db_worker), stopped together on Ctrl-C."""
+    """Web server (gunicorn) and task worker (`worker`), stopped together on Ctrl-C."""
     os.environ.setdefault("HTTPS", "false")
     python = sys.executable
     manage = [python, "-m", "chuyende.cli"]
@@ -36,7 +36,11 @@ def run_server(port: str) -> int:
             "5",
         ]
     )
-    worker = subprocess.Popen([*manage, "db_worker", "--queue-name", "*"])
+    # Nightly jobs re-queue themselves; queue the first run when none is waiting (a failure here
+    # must not stop the server from starting).
+    subprocess.run([*manage, "anonymise_members", "--schedule"], check=False)
+    # db_worker with recovery of lost tasks (chuyende.core.workers)
+    worker = subprocess.Popen([*manage, "worker", "--queue-name", "*"])
     procs = [web, worker]
 
     def stop(*_):

@@ -2,7 +2,6 @@
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,10 +66,15 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "treebeard",
-    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "chuyende.core",
+    "chuyende.accounts",
     "chuyende.org",
     "chuyende.plans",
     "chuyende.study",
@@ -83,12 +87,16 @@ INSTALLED_APPS = [
     "chuyende.honors",
     "chuyende.inspections",
     "chuyende.contests",
+    "chuyende.privacy",
     "chuyende.demo",
+    "chuyende.api",
 ]
 
 MIDDLEWARE = [
+    "chuyende.core.faults.FaultMiddleware",  # database down, disk full: a page, never a trace
     "chuyende.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "chuyende.core.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chuyende.core.locale.LocaleMiddleware",
@@ -98,8 +106,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "chuyende.privacy.middleware.ConsentGateMiddleware",
     "chuyende.core.middleware.AuditContextMiddleware",
-    "axes.middleware.AxesMiddleware",
+    "chuyende.core.ratelimit.RateLimitMiddleware",
+    "chuyende.accounts.middleware.AccountSecurityMiddleware",
 ]
 
 ROOT_URLCONF = "chuyende.urls"
@@ -128,7 +138,11 @@ TEMPLATES = [
 # Database: SQLite (WAL) in var/ by default, DATABASE_URL for PostgreSQL.
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a persistent connection that died (database restarted) is replaced on its
+    # next use instead of failing one request per web worker thread.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -147,7 +161,9 @@ else:
 # roll-ups and exports go there when DATABASE_REPLICA_URL is set (see chuyende.core.routers).
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
 if DATABASE_URL and DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never create a DB on a standby
     DATABASE_ROUTERS = ["chuyende.core.routers.ReplicaRouter"]
 # How far behind (seconds) the replica may be before its reads go to the primary instead.
@@ -162,19 +178,30 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    # Shared by the web workers and the task worker of one machine (progress, rate limits).
+    # A table of the database (created by migration core 0003): shared by every web worker and
+    # the task worker, even on several machines (progress, rate limits, contest data).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": VAR_DIR / "cache",
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "chuyende_cache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 200_000)},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Uploaded files: the largest accepted anywhere (a field may set a smaller limit of its own).
+UPLOAD_MAX_MB = env_int("UPLOAD_MAX_MB", 50)
 
 # Spreadsheet imports: the largest file accepted, the most data rows, and what a zip may unpack to.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024
+
+# Personal data (chuyende.privacy, docs/privacy.md): members who left or transferred out more
+# than this many days ago are anonymised nightly (default 5 years: one union congress term).
+PRIVACY_RETENTION_DAYS = env_int("PRIVACY_RETENTION_DAYS", 1826)
+# A member passes the privacy notice once per version before the other pages.
+PRIVACY_CONSENT_GATE = env_bool("PRIVACY_CONSENT_GATE", True)
 
 # Online contests: attempts one address may start in 10 minutes (shared cache, all workers).
 CONTESTS_STARTS_PER_ADDRESS = env_int("CONTESTS_STARTS_PER_ADDRESS", 30)
@@ -190,12 +217,15 @@ FIGURES_STORED = env_str("FIGURES_STORED", "1") not in ("0", "false", "no")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "chuyende.core.ratelimit.LoginRateLimitBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -203,15 +233,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (django-axes): lock a username+address pair after repeated failures.
-AXES_ENABLED = env_bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
-AXES_VERBOSE = False
+# Two-factor sign-in (chuyende.accounts): open to everyone; required for admins and managers at
+# upper level and above (chuyende/accounts/selectors.py) when on: by default wherever HTTPS is
+# on (production), off for the local http demo so its personas sign in with a password.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", HTTPS)
+OTP_TOTP_ISSUER = env_str("TWO_FACTOR_ISSUER", "chuyende")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Rate limits (chuyende.core.ratelimit, counted in the cache): the public pages per address and
+# per identity, and log-in failures (a username + address pair is locked after
+# LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES; a username or an address alone after
+# more). PROXY_COUNT: the proxies in front whose X-Forwarded-For hops are trusted.
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # Language and formats: Vietnamese by default, English available.
 LANGUAGE_CODE = "vi"
@@ -229,7 +265,8 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage writing each file whole or not at all (a full disk leaves no fragment)
+    "default": {"BACKEND": "chuyende.core.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if env_bool("STATIC_MANIFEST", True)
@@ -249,6 +286,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy and Permissions-Policy: chuyende.core.security
 
 LOGGING = {
     "version": 1,
@@ -256,6 +296,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# HTTP API (chuyende.api, /api/v1/): personal access tokens, JSON errors in the caller's language,
+# limits per token and per address (RATELIMITS "api.token" and "api.address").
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "chuyende.api.authentication.BearerTokenAuthentication",
+        "chuyende.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["chuyende.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["chuyende.api.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "chuyende.api.schema.ApiSchema",
+    "EXCEPTION_HANDLER": "chuyende.api.errors.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# The OpenAPI document's title, description and enum names (plain data).
+from chuyende.api.openapi_settings import SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 # Paging
 MEMBERS_PER_PAGE = 50

@@ -21,3 +21,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="chuyende-test-media-")
 # Figures are computed on each request in tests (records change within a test); the stored
 # figures have their own tests, which turn this on.
 FIGURES_STORED = False
+
+# The privacy consent page would stand before every member's page in other modules' tests; the
+# privacy tests turn it on.
+PRIVACY_CONSENT_GATE = False
+
+# Two-factor sign-in is not required in tests (HTTPS is on here); its tests turn it on.
+TWO_FACTOR_REQUIRED = False

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chuyende.accounts import views as accounts_views
 from chuyende.core import views as core_views
 
 urlpatterns = [
@@ -18,13 +19,13 @@ urlpatterns = [
     path("", include("chuyende.honors.urls")),
     path("", include("chuyende.inspections.urls")),
     path("", include("chuyende.contests.urls")),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("", include("chuyende.api.urls")),
+    path("", include("chuyende.privacy.urls")),
+    path("", include("chuyende.accounts.urls")),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("admin/login/", accounts_views.admin_login),  # the site's login: password, then code
     path("admin/", admin.site.urls),
 ]

@@ -5,9 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
 from chuyende.core.text import fold
+from chuyende.core.uploads import SPREADSHEETS, UploadField
 from chuyende.org.models import MEMBER_UNIT_KINDS, Unit, phone_validator
 from chuyende.plans.models import Plan
 
+from .imports import MAX_BYTES
 from .models import Contest, Round
 from .services import ROUND_FIELDS
 
@@ -83,8 +85,10 @@ class RoundForm(StyledFormMixin, forms.ModelForm):
 
 
 class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Question bank file (.xlsx or .docx)"),
+        kinds=(*SPREADSHEETS, "docx"),
+        max_bytes=MAX_BYTES,
         help_text=_(
             "Columns: question, A, B, C, D, answer, category, difficulty. In Word: numbered "
             "questions, options 'A. …' to 'D. …', then 'Đáp án: B'."

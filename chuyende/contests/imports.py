@@ -11,6 +11,7 @@ and message; nothing is imported while any remains.
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -21,6 +22,9 @@ from chuyende.core.text import fold, nfc
 from .models import QuestionKind
 
 MAX_BYTES = 5 * 1024 * 1024
+# A .docx unpacks to 3–20 times its size; a zip bomb posing as one, to thousands of times.
+MAX_DOCX_UNPACKED = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 200
 LETTERS = "ABCDEFGH"
 HEADERS = {
     "text": ("question", "cau hoi", "noi dung", "noi dung cau hoi"),
@@ -190,8 +194,16 @@ CATEGORY_RE = re.compile(r"^chủ\s*đề\s*[:.]\s*(.+)$", re.IGNORECASE)
 def read_docx(uploaded) -> tuple[list[dict], list[RowError]]:
     from docx import Document
 
+    data = uploaded.read()
+    if _unpacks_too_big(data):
+        raise ValidationError(
+            _(
+                "This Word file unpacks to far more than a document does, so it was refused. "
+                "Open it and save it as a new file."
+            )
+        )
     try:
-        document = Document(io.BytesIO(uploaded.read()))
+        document = Document(io.BytesIO(data))
     except Exception as error:  # noqa: BLE001 - any unreadable file is the same for the user
         raise ValidationError(_("This file cannot be read as a Word document.")) from error
     lines = [nfc(p.text).strip() for p in document.paragraphs]
@@ -231,6 +243,16 @@ def read_docx(uploaded) -> tuple[list[dict], list[RowError]]:
     if not blocks:
         errors.append(RowError(1, _("question"), _("No numbered question was found.")))
     return questions, errors
+
+
+def _unpacks_too_big(data: bytes) -> bool:
+    """From the zip directory alone (python-docx would read every part into memory)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError):
+        return False  # not a zip: python-docx refuses it with its own message
+    return unpacked > MAX_DOCX_UNPACKED or unpacked > MAX_ZIP_RATIO * max(len(data), 1)
 
 
 def read_bank(uploaded) -> tuple[list[dict], list[RowError]]:

@@ -1,30 +1,27 @@
-"""Starts per address, counted in the Django cache (shared by every worker with Redis or the
-database cache): a flood of starts from one address is refused for a while."""
+"""Attempts started per address, counted with chuyende.core.ratelimit (the cache shared by every
+worker): a flood of starts from one address is refused for a while. The page views, starts per
+browser session, autosaves and submits per attempt are limited by the rate-limit middleware."""
 
 from django.conf import settings
-from django.core.cache import cache
 
-from chuyende.core.audit import client_ip
+from chuyende.core import ratelimit
 
 WINDOW = 10 * 60
 
 
-def limit() -> int:
-    return getattr(settings, "CONTESTS_STARTS_PER_ADDRESS", 30)
+def rule() -> ratelimit.Rule:
+    return ratelimit.Rule(
+        "contests.starts.address", getattr(settings, "CONTESTS_STARTS_PER_ADDRESS", 30), WINDOW
+    )
 
 
-def _key(request) -> str:
-    return f"contests:starts:{client_ip(request) or 'unknown'}"
+def _identity(request) -> str:
+    return f"address:{ratelimit.address(request)}"
 
 
 def is_blocked(request) -> bool:
-    return (cache.get(_key(request)) or 0) >= limit()
+    return not ratelimit.check(rule(), _identity(request)).allowed
 
 
 def record_start(request) -> None:
-    key = _key(request)
-    cache.add(key, 0, timeout=WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW)
+    ratelimit.hit(rule(), _identity(request))

@@ -18,6 +18,7 @@ from chuyende.core.audit import client_ip
 from chuyende.core.forms import apply_errors
 from chuyende.core.pdf import docx_to_pdf
 from chuyende.core.scoping import user_scope
+from chuyende.core.sessionless import sessionless
 from chuyende.org.choices import UnitKind
 from chuyende.org.models import Member, Unit
 from chuyende.plans.models import Plan
@@ -471,6 +472,7 @@ def _attempt(token):
     return attempt
 
 
+@sessionless
 @never_cache
 def attempt(request, token):
     attempt = _attempt(token)
@@ -487,6 +489,7 @@ def attempt(request, token):
     return render(request, "contests/attempt.html", context)
 
 
+@sessionless
 @require_POST
 def autosave(request, token):
     """JSON for the attempt page's script: the attempt's prepared data from the cache and one
@@ -504,6 +507,7 @@ def autosave(request, token):
     return JsonResponse({"saved": saved}, status=200 if saved else 409)
 
 
+@sessionless
 @require_POST
 def submit(request, token):
     """The submit, the hot path of the rush: no session or message unless the answers are

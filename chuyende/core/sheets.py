@@ -37,6 +37,9 @@ SPREADSHEET_EXTENSIONS = {".xlsx", ".xlsm", ".xls", ".ods"}
 ZIP_EXTENSIONS = {".xlsx", ".xlsm", ".ods"}
 EXTENSIONS = SPREADSHEET_EXTENSIONS | {".csv"}
 HEADER_SEARCH_ROWS = 30
+# Columns read: far more than any member or unit sheet has. Matching headers costs columns ×
+# aliases, so a sheet of 100,000 columns would tie a worker up for minutes.
+MAX_COLUMNS = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # UTF-8 text that was read as Windows-1252/1258 and saved again ("Nguyá»…n", "Ä‘", "Æ°").
@@ -202,9 +205,16 @@ def read_table(file, *, aliases: dict[str, Sequence[str]] | None = None) -> Tabl
             code="too_many_rows",
         )
     start_row = (sheet.start[0] if sheet.start else 0) + 1
-    return _table(
-        sheet.iter_rows(), first_row=start_row, aliases=aliases, source_format=extension[1:]
-    )
+    rows = sheet.iter_rows()
+    if extension == ".xls":  # binary cells may hold NUL (XML ones cannot; CSV drops it)
+        rows = _without_nul(rows)
+    return _table(rows, first_row=start_row, aliases=aliases, source_format=extension[1:])
+
+
+def _without_nul(rows):
+    """NUL is never meant in a cell, and PostgreSQL refuses it in text."""
+    for row in rows:
+        yield [v.replace("\x00", "") if v.__class__ is str and "\x00" in v else v for v in row]
 
 
 def _check_zip(data: bytes) -> None:
@@ -212,7 +222,8 @@ def _check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError) as error:
+    except (zipfile.BadZipFile, ValueError, NotImplementedError, EOFError, OSError) as error:
+        # NotImplementedError: a zip "version" or method Python cannot read (found by fuzzing)
         raise SheetError(
             _("The file is not a valid spreadsheet (.xlsx). Open it in Excel and save it again."),
             code="not_zip",
@@ -252,7 +263,7 @@ def _csv_rows(data: bytes) -> tuple[list[list], str]:
             ),
             code="mojibake",
         )
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text.replace("\x00", ""))
     sample = text[:8192]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -260,26 +271,47 @@ def _csv_rows(data: bytes) -> tuple[list[list], str]:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     rows = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) > max_rows() + HEADER_SEARCH_ROWS:
-            raise SheetError(
-                _("The file has more than %(limit)s rows; split it and import the parts.")
-                % {"limit": f"{max_rows():,}".replace(",", ".")},
-                code="too_many_rows",
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) > max_rows() + HEADER_SEARCH_ROWS:
+                raise SheetError(
+                    _("The file has more than %(limit)s rows; split it and import the parts.")
+                    % {"limit": f"{max_rows():,}".replace(",", ".")},
+                    code="too_many_rows",
+                )
+    except csv.Error as error:  # a cell over 128 KB: an unclosed quote swallowing the file
+        raise SheetError(
+            _(
+                "Row %(row)s of the file cannot be read: a cell is far too long, often a quote "
+                '(") that is opened and never closed. Correct it, or save the sheet again as '
+                "“CSV UTF-8” from Excel."
             )
+            % {"row": len(rows) + 1},
+            code="csv",
+        ) from error
     return rows, encoding
 
 
 def _table(rows, *, first_row, aliases, source_format, encoding="") -> Table:
     head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
-    index = _header_index(head, aliases)
+    index = _header_index([list(row)[:MAX_COLUMNS] for row in head], aliases)
     if index is None:
         raise SheetError(
             _("No header row was found: the first rows of the sheet should name the columns."),
             code="no_header",
         )
-    headers = [text(v) for v in head[index]]
+    header_row = list(head[index])
+    if any(_blank_to_none(v) is not None for v in header_row[MAX_COLUMNS:]):
+        raise SheetError(
+            _(
+                "The sheet has more than %(limit)s columns. Delete the columns that are not "
+                "needed (or copy the needed ones to a new sheet) and upload it again."
+            )
+            % {"limit": MAX_COLUMNS},
+            code="too_many_columns",
+        )
+    headers = [text(v) for v in header_row[:MAX_COLUMNS]]
     while headers and not headers[-1]:
         headers.pop()
     return Table(

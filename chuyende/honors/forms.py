@@ -3,13 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import MultipleUploadField
 from chuyende.org.forms import DateInput
 from chuyende.org.models import Unit
 from chuyende.plans.models import Task
 
 from .choices import AwardKind, Category, NominationStatus, NomineeKind
 from .models import Nomination
-from .uploads import FILE_ACCEPT, PHOTO_ACCEPT
+from .uploads import FILE_KINDS, MAX_FILES, MAX_PHOTOS, PHOTO_KINDS, file_kind, photo_kind
 
 OCCASIONS = (
     "Sơ kết 03 năm thực hiện Kết luận số 01-KL/TW của Bộ Chính trị",
@@ -17,24 +18,6 @@ OCCASIONS = (
     "Kỷ niệm 95 năm Ngày thành lập Công đoàn Việt Nam (28/7/1929 - 28/7/2024)",
     "Tổng kết năm 2024",
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern); the checks are the service's."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class TaskChoiceField(forms.ModelChoiceField):
@@ -94,15 +77,19 @@ class NominationForm(StyledFormMixin, forms.Form):
             "then waits for this union's decision instead of going up for review."
         ),
     )
-    photos = MultipleFileField(
+    photos = MultipleUploadField(
         label=_("Photos (JPEG, PNG or WebP, at most 5 MB each, 6 at most)"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}),
+        kinds=PHOTO_KINDS,
+        check=photo_kind,
+        max_files=MAX_PHOTOS,
     )
-    files = MultipleFileField(
+    files = MultipleUploadField(
         label=_("Evidence files (PDF, Word or photos, at most 10 MB each, 5 at most)"),
         required=False,
-        widget=MultipleFileInput(attrs={"accept": FILE_ACCEPT}),
+        kinds=FILE_KINDS,
+        check=file_kind,
+        max_files=MAX_FILES,
     )
 
     def __init__(

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.uploads import UploadTo
 
 from .choices import APPROVED, AwardKind, Category, NominationStatus, NomineeKind, StepAction
 
@@ -155,7 +156,7 @@ class NominationPhoto(models.Model):
     scope_path = "nomination__unit__path"
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="honors/photos/%Y/%m/")
+    image = models.FileField(_("photo"), upload_to=UploadTo("honors/photos"))
     content_type = models.CharField(max_length=30)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     added_at = models.DateTimeField(auto_now_add=True)
@@ -177,7 +178,7 @@ class NominationFile(models.Model):
     scope_path = "nomination__unit__path"
 
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("file"), upload_to="honors/evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=UploadTo("honors/evidence"))
     name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=120)
     added_at = models.DateTimeField(auto_now_add=True)

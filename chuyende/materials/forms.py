@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import UploadField
 from chuyende.plans.forms import LinesField
 
 from .choices import MaterialKind
@@ -23,9 +24,11 @@ class MaterialForm(StyledFormMixin, forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=MaterialKind.choices)
-    file = forms.FileField(
+    # The kind chosen decides which of these the file must be (materials.services.check_upload).
+    file = UploadField(
         label=_("File"),
         required=False,
+        kinds=("pdf", "docx", "pptx"),
         widget=forms.FileInput(attrs={"accept": ACCEPTED}),
     )
     url = forms.URLField(

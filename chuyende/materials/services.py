@@ -55,8 +55,8 @@ def _zip_names(upload) -> list[str] | None:
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
             return archive.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return None
+    except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError, ValueError):
+        return None  # NotImplementedError: a zip "version" or method Python cannot read
     finally:
         upload.seek(0)
 

@@ -38,6 +38,15 @@ class MemberForm(StyledFormMixin, forms.ModelForm):
         return name
 
 
+class RevealForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need to see it?"),
+        max_length=500,
+        help_text=_("Recorded in the audit log with your name and the time."),
+        error_messages={"required": _("Write why you need to see this member's personal data.")},
+    )
+
+
 class MemberFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput)

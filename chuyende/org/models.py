@@ -221,7 +221,9 @@ class Member(models.Model):
 
     scope_path = "unit__path"
     scope_owner = "user"
-    PERSONAL_FIELDS = ("date_of_birth", "phone", "id_number", "email")
+    # Shown masked until an audited reveal (with its reason), kept out of audit diffs; ethnicity
+    # and religion are sensitive personal data (Decree 13/2023/NĐ-CP, art. 2.4).
+    PERSONAL_FIELDS = ("date_of_birth", "phone", "id_number", "email", "ethnicity", "religion")
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="members"

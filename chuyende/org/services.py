@@ -200,16 +200,25 @@ def member_update(*, member: Member, acting_user, **fields) -> Member:
     return member
 
 
+REVEAL_REASON_MIN = 5
+
+
 @transaction.atomic
-def member_reveal(*, member: Member, acting_user) -> dict:
-    """Return the member's personal data in full and record who saw it."""
+def member_reveal(*, member: Member, acting_user, reason: str) -> dict:
+    """Return the member's personal data in full and record who saw it, when, and why (the
+    reason the user gives, required)."""
     require(acting_user, "reveal", member.unit)
+    reason = " ".join((reason or "").split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise ValidationError(
+            {"reason": _("Write why you need to see this member's personal data.")}
+        )
     audit_record(
         actor=acting_user,
         action=AuditAction.REVEAL,
         obj=member,
         unit=member.unit,
-        changes={"fields": list(Member.PERSONAL_FIELDS)},
+        changes={"fields": list(Member.PERSONAL_FIELDS), "reason": reason[:500]},
     )
     return {name: getattr(member, name) for name in Member.PERSONAL_FIELDS}
 

@@ -10,7 +10,14 @@ from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 
 from . import selectors, services
-from .forms import MemberFilterForm, MemberForm, UnitForm, UnitMergeForm, UnitMoveForm
+from .forms import (
+    MemberFilterForm,
+    MemberForm,
+    RevealForm,
+    UnitForm,
+    UnitMergeForm,
+    UnitMoveForm,
+)
 from .models import Member, Unit, UnitEvent
 
 
@@ -198,6 +205,7 @@ def member_detail(request, pk):
         "own": member.user_id == request.user.pk,
         "can_change": scope.allows("change", member.unit.path),
         "can_reveal": scope.allows("reveal", member.unit.path),
+        "reveal_form": RevealForm(),
     }
     return render(request, "org/member_detail.html", context)
 
@@ -206,8 +214,25 @@ def member_detail(request, pk):
 @require_POST
 def member_reveal(request, pk):
     member = get_object_or_404(Member.objects.for_user(request.user).select_related("unit"), pk=pk)
-    personal = services.member_reveal(member=member, acting_user=request.user)
-    context = {"member": member, "personal": personal, "revealed": True}
+    if not user_scope(request.user).allows("reveal", member.unit.path):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    revealed = False
+    if form.is_valid():
+        try:
+            services.member_reveal(
+                member=member, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            revealed = True
+    context = {
+        "member": member,
+        "revealed": revealed,
+        "can_reveal": True,
+        "reveal_form": form,
+    }
     if request.htmx:
         return render(request, "org/member_detail.html#personal", context)
     return render(

@@ -3,12 +3,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import UploadField
 from chuyende.org.choices import UnitKind
 from chuyende.org.forms import DateInput
 from chuyende.org.models import Unit
 
 from .choices import Channel, Decision, PostStatus
-from .validators import ACCEPT
+from .validators import SCREENSHOT_KINDS, screenshot_extension
 
 FILLED_FROM_LINK = _("Left empty, it is filled from the link when the link tells it.")
 
@@ -72,10 +73,12 @@ class PostForm(LinkFieldsForm):
     views = forms.IntegerField(label=_("Views"), required=False, min_value=0)
     reactions = forms.IntegerField(label=_("Reactions"), required=False, min_value=0)
     shares = forms.IntegerField(label=_("Shares"), required=False, min_value=0)
-    screenshot = forms.FileField(
+    screenshot = UploadField(
         label=_("Screenshot (PNG, JPEG, WebP or GIF, at most 5 MB)"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        kinds=SCREENSHOT_KINDS,
+        check=screenshot_extension,
+        widget=forms.FileInput(),
     )
     remove_screenshot = forms.BooleanField(label=_("Remove the screenshot"), required=False)
     field_order = ["unit", "link", "channel", "title", "published_on", "occasion", "task"]

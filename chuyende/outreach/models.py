@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.uploads import UploadTo
 
 from .choices import Channel, PostStatus
 
@@ -43,7 +44,7 @@ class OutreachPost(models.Model):
     views = models.PositiveIntegerField(_("views"), null=True, blank=True)
     reactions = models.PositiveIntegerField(_("reactions"), null=True, blank=True)
     shares = models.PositiveIntegerField(_("shares"), null=True, blank=True)
-    screenshot = models.FileField(_("screenshot"), upload_to="outreach/%Y/%m/", blank=True)
+    screenshot = models.FileField(_("screenshot"), upload_to=UploadTo("outreach"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PostStatus.choices, default=PostStatus.SUBMITTED
     )

@@ -3,28 +3,36 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import DOCUMENTS, IMAGES, PLAN_DOCUMENTS, SPREADSHEETS, UploadField
 from chuyende.org.choices import UnitKind
 from chuyende.org.forms import DateInput
 from chuyende.org.models import Unit
 
 from .choices import AssignmentStatus
 from .models import Plan
+from .parsing import readers
 
-ACCEPTED = ".txt,.docx,.pdf"
 MAX_UPLOAD = 10 * 1024 * 1024
+# Evidence of the work done: documents, sheets, slides, photos, or several in a zip.
+EVIDENCE_KINDS = (*DOCUMENTS, *SPREADSHEETS, "pptx", *IMAGES, "zip")
 
 
 class PlanUploadForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Plan document (.txt, .docx or .pdf)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED}),
+        kinds=PLAN_DOCUMENTS,
+        max_bytes=MAX_UPLOAD,
+        messages={  # the plan reader's own Vietnamese messages for the same faults
+            "extension": readers.MSG_EXTENSION,
+            "empty": readers.MSG_EMPTY,
+            "too_big": _("The file is larger than 10 MB."),
+            "content": {
+                "docx": readers.MSG_DOCX,
+                "pdf": readers.MSG_PDF,
+                "txt": readers.MSG_BINARY,
+            },
+        },
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
 
 
 def issuing_units(unit_queryset):
@@ -138,15 +146,19 @@ class AssignmentUpdateForm(StyledFormMixin, forms.Form):
 
 
 class EvidenceForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label=_("File"), required=False)
+    file = UploadField(
+        label=_("File"),
+        kinds=EVIDENCE_KINDS,
+        max_bytes=MAX_UPLOAD,
+        required=False,
+        messages={"too_big": _("The file is larger than 10 MB.")},
+    )
     link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload and upload.size > MAX_UPLOAD:
-            self.add_error("file", _("The file is larger than 10 MB."))
-        if not upload and not data.get("link"):
+        if not upload and not data.get("link") and "file" not in self.errors:
             raise forms.ValidationError(_("Attach a file or give a link."))
         return data

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
 from chuyende.core.text import fold
+from chuyende.core.uploads import UploadTo
 
 from .choices import AssignmentStatus, PlanStatus
 
@@ -32,7 +33,7 @@ class Plan(models.Model):
     recipients = models.JSONField(_("recipients"), default=list, blank=True)
     signer = models.JSONField(_("signer"), default=dict, blank=True)
     source_text = models.TextField(_("original text"), blank=True)
-    source_file = models.FileField(_("original file"), upload_to="plans/%Y/", blank=True)
+    source_file = models.FileField(_("original file"), upload_to=UploadTo("plans"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE
     )
@@ -187,7 +188,8 @@ class Evidence(models.Model):
     scope_path = "assignment__unit__path"
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=UploadTo("evidence"), blank=True)
+    name = models.CharField(_("file name"), max_length=255, blank=True)  # as uploaded
     link = models.URLField(_("link"), max_length=500, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
     added_by = models.ForeignKey(

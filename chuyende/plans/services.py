@@ -11,6 +11,7 @@ from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require
 from chuyende.core.text import nfc
+from chuyende.core.uploads import original_name
 from chuyende.org.models import Unit
 
 from .choices import AssignmentStatus
@@ -257,6 +258,7 @@ def evidence_add(*, assignment: Assignment, acting_user, file=None, link="", not
     )
     if file:
         evidence.file = file
+        evidence.name = original_name(file.name)
     evidence.full_clean(exclude=["file"])
     evidence.save()
     audit_record(

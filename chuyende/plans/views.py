@@ -1,18 +1,18 @@
 import json
+from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
+from chuyende.core.uploads import stored_response
 from chuyende.org.models import Unit
 from chuyende.org.selectors import breadcrumbs
 
@@ -497,16 +497,19 @@ def task_edit(request, pk):
     return render(request, "plans/task_edit.html", {"task": task, "plan": task.plan, "form": form})
 
 
-def _file_response(field, audit_obj, unit, user):
-    handle = open_stored(field)
+def _file_response(field, audit_obj, unit, user, filename):
+    response = stored_response(field, filename=filename)
     services.file_downloaded(obj=audit_obj, unit=unit, acting_user=user)
-    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+    return response
 
 
 @login_required
 def plan_original(request, pk):
     plan = _plan(request, pk)
-    return _file_response(plan.source_file, plan, plan.unit, request.user)
+    extension = PurePath(plan.source_file.name).suffix
+    return _file_response(
+        plan.source_file, plan, plan.unit, request.user, f"ke-hoach-{plan.pk}{extension}"
+    )
 
 
 @login_required
@@ -514,7 +517,8 @@ def evidence_file(request, pk):
     evidence = get_object_or_404(
         Evidence.objects.for_user(request.user).select_related("assignment__unit"), pk=pk
     )
-    return _file_response(evidence.file, evidence, evidence.assignment.unit, request.user)
+    name = evidence.name or PurePath(evidence.file.name).name
+    return _file_response(evidence.file, evidence, evidence.assignment.unit, request.user, name)
 
 
 @login_required

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chuyende.core.documents import OfficialDocument, Signer, build_document
-from chuyende.reports.exports import safe_cell
+from chuyende.core.sheets import safe_cell
 
 from .choices import UNION_TITLE, ItemResult
 
@@ -141,7 +141,7 @@ def import_template_xlsx(*, template, sections, members=()) -> bytes:
     sheet = workbook.active
     sheet.title = "Ban cam ket"
     columns = import_columns(sections)
-    sheet.append([header for _, header in columns])
+    sheet.append([safe_cell(header) for _, header in columns])  # section titles are typed in
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -158,7 +158,8 @@ def import_template_xlsx(*, template, sections, members=()) -> bytes:
     for index, (field, _) in enumerate(columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = 40 if field.startswith("section_") else 22
-    levels = ",".join(level["label"] for level in template.rating_levels)
+    # The list is a formula in Excel: a quote in a label would end its string.
+    levels = ",".join(level["label"].replace('"', "'") for level in template.rating_levels)
     if len(levels) < 250:
         rating_col = sheet.cell(row=1, column=len(columns)).column_letter
         validation = DataValidation(type="list", formula1=f'"{levels}"', allow_blank=True)
@@ -166,11 +167,11 @@ def import_template_xlsx(*, template, sections, members=()) -> bytes:
         validation.add(f"{rating_col}2:{rating_col}2000")
     notes = workbook.create_sheet("Huong dan")
     notes.append(["Hướng dẫn"])
-    notes.append([template.title])
+    notes.append([safe_cell(template.title)])
     notes.append(["Mỗi dòng là bản cam kết của một đoàn viên; ghi số thẻ hoặc họ tên và năm sinh."])
     notes.append(["Trong một ô, mỗi cam kết hoặc việc làm ghi trên một dòng (Alt+Enter)."])
     for s in sections:
-        notes.append([f"{s.title}: ít nhất {s.min_items} cam kết. {s.guidance}"])
+        notes.append([safe_cell(f"{s.title}: ít nhất {s.min_items} cam kết. {s.guidance}")])
     notes.append([f"Việc làm cụ thể: từ {template.min_actions} đến {template.max_actions} việc."])
     out = io.BytesIO()
     workbook.save(out)

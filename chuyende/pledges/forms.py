@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import SPREADSHEETS, UploadField
 
 from .choices import ItemResult, PledgeStatus
 from .models import ITEM_MAX_LENGTH, MAX_ITEMS
@@ -168,9 +169,10 @@ class SectionForm(StyledFormMixin, forms.Form):
 
 
 class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
-        widget=forms.FileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
+        kinds=SPREADSHEETS,
+        widget=forms.FileInput(),
     )
 
 

@@ -20,11 +20,11 @@ from chuyende.core.documents import (
     build_document,
     vn_number,
 )
+from chuyende.core.sheets import safe_cell
 
 from .references import figure_values, fill_references
 from .selectors import completeness, document_header, report_figures, rollup, unit_figures
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SECTIONS = (
     ("leadership", "I. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO"),
     ("results", "II. KẾT QUẢ THỰC HIỆN"),
@@ -33,13 +33,6 @@ SECTIONS = (
 )
 ROMAN_QUARTERS = {"1": "I", "2": "II", "3": "III", "4": "IV"}
 TYPE_CODES = {"confederation": "TLĐ", "province": "LĐLĐ", "upper": "LĐLĐ", "grassroots": "CĐCS"}
-
-
-def safe_cell(value):
-    """A spreadsheet cell from user text that can never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def period_name_vi(period) -> str:

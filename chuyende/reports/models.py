@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.uploads import UploadTo
 
 from .choices import Aggregation, PeriodKind, ReportStatus, Source
 
@@ -204,7 +205,7 @@ class ReportAttachment(models.Model):
     scope_path = "report__unit__path"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="reports/%Y/")
+    file = models.FileField(_("file"), upload_to=UploadTo("reports"))
     name = models.CharField(_("name"), max_length=255)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,7 +1,6 @@
 """Writes on reports: each atomic, audited; saving a report is optimistically locked."""
 
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
+from chuyende.core.uploads import check_upload, original_name
 
 from .choices import ReportStatus, Source
 from .models import Indicator, Report, ReportAttachment, ReportingPeriod, ReportValue
@@ -273,7 +273,7 @@ def report_reopen(*, report: Report, acting_user, comment: str) -> Report:
 
 
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
-ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
+ATTACHMENT_KINDS = ("pdf", "docx", "xlsx", "jpeg", "png", "zip")
 
 
 @transaction.atomic
@@ -285,13 +285,17 @@ def report_attach(*, report: Report, upload, acting_user) -> ReportAttachment:
             _("This report is %(status)s and can no longer be edited.")
             % {"status": report.get_status_display()}
         )
-    name = PurePath(upload.name or "").name
-    if PurePath(name).suffix.lower() not in ATTACHMENT_EXTENSIONS:
-        raise ValidationError(_("Attach a PDF, Word, Excel, JPEG, PNG or ZIP file."))
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."))
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 20 MB."))
+    check_upload(  # name, size and content
+        upload,
+        ATTACHMENT_KINDS,
+        limit=ATTACHMENT_MAX_BYTES,
+        messages={
+            "extension": _("Attach a PDF, Word, Excel, JPEG, PNG or ZIP file."),
+            "empty": _("The file is empty."),
+            "too_big": _("The file is larger than 20 MB."),
+        },
+    )
+    name = original_name(upload.name)
     attachment = ReportAttachment(report=report, name=name[:255], uploaded_by=acting_user)
     attachment.file.save(name, upload, save=False)
     attachment.save()

@@ -15,19 +15,12 @@ from openpyxl.styles import Font
 
 from chuyende.core.documents import OfficialDocument, Signer, build_document, vn_number
 from chuyende.core.masking import mask_date
+from chuyende.core.sheets import safe_cell
 
 BLANK_LINES_DEFAULT = 30
 BLANK_LINES_MAX = 300
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_COLUMNS = ("STT", "Họ và tên", "Đơn vị", "Ký tên")
 SHEET_WIDTHS_CM = (1.3, 6.2, 5.5, 3.5)
-
-
-def safe_cell(value):
-    """A spreadsheet cell that can never run as a formula (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def attendance_sheet_docx(*, session, superior: str, locality: str, members, total: int) -> bytes:

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import UploadField
 from chuyende.org.forms import DateInput
 from chuyende.org.models import Unit
 from chuyende.plans.forms import LinesField
@@ -10,7 +11,7 @@ from chuyende.plans.models import Task
 from .choices import OPENS_BEFORE_CHOICES, ExpectedMode, SessionDelivery, SessionKind
 from .models import CODE_LENGTH
 from .services import SESSION_FIELDS
-from .uploads import MINUTES_ACCEPT, PHOTO_ACCEPT
+from .uploads import MINUTES_KINDS, PHOTO_KINDS, minutes_kind, photo_kind
 
 
 class TaskChoiceField(forms.ModelChoiceField):
@@ -71,10 +72,12 @@ class SessionForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    minutes = forms.FileField(
+    minutes = UploadField(
         label=_("Minutes (PDF, Word or a photo, at most 10 MB)"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": MINUTES_ACCEPT}),
+        kinds=MINUTES_KINDS,
+        check=minutes_kind,
+        widget=forms.FileInput(),
     )
     remove_minutes = forms.BooleanField(label=_("Remove the current minutes"), required=False)
     checkin_opens_before = forms.TypedChoiceField(
@@ -146,9 +149,11 @@ class HeadcountForm(StyledFormMixin, forms.Form):
 
 
 class PhotoForm(StyledFormMixin, forms.Form):
-    image = forms.FileField(
+    image = UploadField(
         label=_("Photo (JPEG, PNG or WebP, at most 5 MB)"),
-        widget=forms.FileInput(attrs={"accept": PHOTO_ACCEPT}),
+        kinds=PHOTO_KINDS,
+        check=photo_kind,
+        widget=forms.FileInput(),
     )
     caption = forms.CharField(label=_("Caption"), max_length=255, required=False)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.uploads import UploadTo
 
 from .choices import (
     OPENS_BEFORE_CHOICES,
@@ -70,7 +71,7 @@ class StudySession(models.Model):
     expected_count = models.PositiveIntegerField(_("expected"), default=0, editable=False)
     speakers = models.TextField(_("speakers"), blank=True)
     materials = models.TextField(_("materials used"), blank=True)
-    minutes = models.FileField(_("minutes"), upload_to="study/minutes/%Y/", blank=True)
+    minutes = models.FileField(_("minutes"), upload_to=UploadTo("study/minutes"), blank=True)
     code = models.CharField(_("check-in code"), max_length=CODE_LENGTH, unique=True, editable=False)
     checkin_opens_before = models.PositiveSmallIntegerField(
         _("check-in opens"), choices=OPENS_BEFORE_CHOICES, default=0
@@ -183,7 +184,7 @@ class SessionPhoto(models.Model):
     scope_path = "session__unit__path"
 
     session = models.ForeignKey(StudySession, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="study/photos/%Y/%m/")
+    image = models.FileField(_("photo"), upload_to=UploadTo("study/photos"))
     content_type = models.CharField(max_length=30)
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     added_by = models.ForeignKey(

@@ -1,30 +1,41 @@
-"""A counter of failed check-in tries per address and session, kept in the cache.
+"""Failed check-in tries, counted with chuyende.core.ratelimit (the cache shared by every
+worker).
 
 The public check-in page asks for a union card number and a date of birth: without a limit it
-would let anyone try numbers until one matches. After MAX_FAILURES failed tries within WINDOW
-seconds, further tries from that address for that session are refused until the window ends.
+would let anyone try numbers until one matches. After MAX_FAILURES failed tries from one address
+for one session (or for the code page), further tries are refused for LOCKOUT seconds. A card
+number tried with wrong dates of birth from any addresses is locked the same way after
+MAX_CARD_FAILURES, so spreading the guesses over many addresses does not help either.
 """
 
-from django.core.cache import cache
-
-from chuyende.core.audit import client_ip
+from chuyende.core import ratelimit
 
 MAX_FAILURES = 10
+MAX_CARD_FAILURES = 5
 WINDOW = 15 * 60
+LOCKOUT = 15 * 60
+
+FAILURES = ratelimit.Rule("study.checkin.failures", MAX_FAILURES, WINDOW, lockout=LOCKOUT)
+CARD_FAILURES = ratelimit.Rule(
+    "study.checkin.card_failures", MAX_CARD_FAILURES, WINDOW, lockout=LOCKOUT
+)
 
 
-def _key(request, scope: str) -> str:
-    return f"study:checkin-failures:{client_ip(request) or 'unknown'}:{scope}"
+def _identity(request, scope: str) -> str:
+    return f"address:{ratelimit.address(request)}:{scope}"
 
 
-def is_blocked(request, scope: str) -> bool:
-    return (cache.get(_key(request, scope)) or 0) >= MAX_FAILURES
+def _card(card_number: str) -> str:
+    return "card:" + "".join(str(card_number or "").split()).upper()
 
 
-def record_failure(request, scope: str) -> None:
-    key = _key(request, scope)
-    cache.add(key, 0, timeout=WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW)
+def is_blocked(request, scope: str, card_number: str = "") -> bool:
+    if not ratelimit.check(FAILURES, _identity(request, scope)).allowed:
+        return True
+    return bool(card_number) and not ratelimit.check(CARD_FAILURES, _card(card_number)).allowed
+
+
+def record_failure(request, scope: str, card_number: str = "") -> None:
+    ratelimit.hit(FAILURES, _identity(request, scope))
+    if card_number:
+        ratelimit.hit(CARD_FAILURES, _card(card_number))

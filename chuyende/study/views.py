@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
+from chuyende.core.uploads import stored_response
 from chuyende.org.choices import UnitKind
 from chuyende.org.models import Unit
 from chuyende.org.selectors import breadcrumbs, scope_roots
@@ -313,11 +316,10 @@ def photo_file(request, pk):
 @login_required
 def minutes_file(request, pk):
     session = _session(request, pk)
-    handle = open_stored(session.minutes)
+    extension = PurePath(session.minutes.name).suffix
+    response = stored_response(session.minutes, filename=f"bien-ban-{session.code}{extension}")
     services.session_exported(session=session, acting_user=request.user, what="minutes")
-    return FileResponse(
-        handle, as_attachment=True, filename=session.minutes.name.rsplit("/", 1)[-1]
-    )
+    return response
 
 
 @login_required
@@ -394,17 +396,21 @@ def checkin(request, code):
 def _check_in(request, session, member, form):
     """(result, message) of one check-in try; failed identifications count towards the limit."""
     scope = f"session-{session.pk}"
+    throttled = "throttled", _("Too many unsuccessful tries. Wait 15 minutes and try again.")
     if throttle.is_blocked(request, scope):
-        return "throttled", _("Too many unsuccessful tries. Wait 15 minutes and try again.")
+        return throttled
     if form.is_bound:
         if not form.is_valid():
             return None, ""
+        card = form.cleaned_data["card_number"]
+        if throttle.is_blocked(request, scope, card):
+            throttle.record_failure(request, scope)  # a refused try counts for the address too
+            return throttled
         who = selectors.member_by_card(
-            card_number=form.cleaned_data["card_number"],
-            date_of_birth=form.cleaned_data["date_of_birth"],
+            card_number=card, date_of_birth=form.cleaned_data["date_of_birth"]
         )
         if who is None or not who.unit.path.startswith(session.unit.path):
-            throttle.record_failure(request, scope)
+            throttle.record_failure(request, scope, card)
             return "not_found", _(
                 "No member of %(unit)s has this union card number and date of birth. "
                 "Check both, or ask the organisers to tick your name."

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.forms import StyledFormMixin
+from chuyende.core.uploads import SPREADSHEETS, UploadField
 from chuyende.org.choices import UnitKind
 
 from .fields import COLUMNS
@@ -18,10 +19,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class ImportStartForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What the sheet holds"), choices=Kind.choices)
     unit = UnitChoiceField(label=_("Import into"), queryset=None, empty_label=None)
-    file = forms.FileField(
-        label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
-    )
+    file = UploadField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"), kinds=SPREADSHEETS)
     preset = forms.ModelChoiceField(
         label=_("Saved column mapping"),
         queryset=None,

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.core.uploads import UploadTo
 
 
 class Kind(models.TextChoices):
@@ -24,8 +25,8 @@ class ImportStatus(models.TextChoices):
 
 
 def _upload_to(instance, filename):
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"imports/{uuid.uuid4().hex}.{suffix}"
+    """A random name with the sheet's extension (read_table picks the reader by it)."""
+    return UploadTo("imports")(instance, filename)
 
 
 def _export_to(instance, filename):

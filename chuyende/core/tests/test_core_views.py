@@ -42,8 +42,10 @@ def test_audit_log_is_scoped_to_the_managers_subtree(client, world):
     from django.db import transaction
 
     with transaction.atomic():
-        services.member_reveal(member=world.foreign, acting_user=world.mallory)
-        services.member_reveal(member=world.an, acting_user=world.bob)
+        services.member_reveal(
+            member=world.foreign, acting_user=world.mallory, reason="Kiểm tra hồ sơ"
+        )
+        services.member_reveal(member=world.an, acting_user=world.bob, reason="Kiểm tra hồ sơ")
     client.force_login(world.bob)
     events = list(client.get(reverse("core:audit_list")).context["page"])
     assert [e.object_repr for e in events] == ["Nguyễn Văn An"]

@@ -49,12 +49,15 @@ def test_member_page_masks_personal_data_until_revealed(client, world):
     body = client.get(reverse("org:member_detail", args=[world.an.pk])).content.decode()
     assert "0912345678" not in body and "066085001234" not in body and "02/03/1985" not in body
     assert "••/••/1985" in body
-    response = client.post(reverse("org:member_reveal", args=[world.an.pk]))
+    response = client.post(
+        reverse("org:member_reveal", args=[world.an.pk]), {"reason": "Làm hồ sơ bảo hiểm"}
+    )
     body = response.content.decode()
     assert "0912345678" in body and "066085001234" in body and "02/03/1985" in body
     event = AuditEvent.objects.get(action="reveal")
     assert event.actor == world.carol and event.object_id == str(world.an.pk)
     assert event.ip_address == "127.0.0.1" and event.unit == world.a1
+    assert event.changes["reason"] == "Làm hồ sơ bảo hiểm"
 
 
 def test_a_viewer_cannot_reveal_personal_data(client, world):

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +21,10 @@ MSG_OLD_WORD = (
 )
 MSG_BINARY = "Không đọc được tệp: nội dung không phải văn bản (tệp nhị phân hoặc bị hỏng)"
 MSG_DOCX = "Không đọc được tệp Word (.docx): tệp bị hỏng hoặc không đúng định dạng"
+MSG_DOCX_TOO_BIG = (
+    "Không đọc được tệp Word (.docx): nội dung giải nén lớn bất thường so với tệp — "
+    "hãy mở tệp và lưu lại thành tệp mới"
+)
 MSG_PDF = "Không đọc được tệp PDF: tệp bị hỏng hoặc không đúng định dạng"
 MSG_PDF_LOCKED = "Không đọc được tệp PDF: tệp có mật khẩu — hãy dùng bản không khoá"
 MSG_PDF_IMAGES = "Tệp PDF chỉ chứa ảnh, không có lớp chữ — hãy dùng bản Word hoặc PDF có chữ"
@@ -27,6 +32,9 @@ MSG_EMPTY = "Không đọc được tệp: tệp rỗng"
 MSG_NOT_A_PLAN = "Tệp không giống một văn bản kế hoạch: không tìm thấy tên loại văn bản và nội dung"
 
 _TEXT_EXTENSIONS = {".txt", ".text"}
+# A .docx unpacks to 3–20 times its size; a zip bomb posing as one, to thousands of times.
+MAX_DOCX_UNPACKED = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
 _BINARY_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
@@ -121,7 +129,20 @@ def read_txt(data: bytes) -> str:
     return text
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse what is not a zip, or unpacks to far more than a Word file (before python-docx
+    would read it all into memory). The sizes are the zip directory's: reading stops there."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, EOFError, OSError) as error:
+        raise PlanReadError(MSG_DOCX) from error
+    if unpacked > MAX_DOCX_UNPACKED or unpacked > MAX_ZIP_RATIO * max(len(data), 1):
+        raise PlanReadError(MSG_DOCX_TOO_BIG)
+
+
 def read_docx(data: bytes) -> str:
+    _check_zip(data)
     try:
         import docx
         from docx.table import Table

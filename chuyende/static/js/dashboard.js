@@ -45,6 +45,12 @@
       if (!canvas) {
         return;
       }
+      // the box's height grows with the number of bars (data-height, px); no inline style
+      // attribute in the markup, the Content-Security-Policy allows none
+      var box = canvas.parentNode;
+      if (box.dataset.height) {
+        box.style.height = parseInt(box.dataset.height, 10) + "px";
+      }
       var chart = new window.Chart(canvas, {
         type: type,
         data: {labels: block.labels, datasets: [{label: "", data: []}]},

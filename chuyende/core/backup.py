@@ -1,0 +1,731 @@
+"""Backup and restore of the whole installation: the database and the uploaded files.
+
+`chuyende backup` writes one archive (.tar.gz):
+
+    manifest.json        version, time, database vendor, every table's row count and content
+                         checksum, every file's size and SHA-256
+    database/db.sqlite3  SQLite: a copy made with SQLite's online backup API (WAL: writers go on)
+    database/db.dump     PostgreSQL: pg_dump, custom format
+    media/...            the uploaded files (MEDIA_ROOT), without the import cache
+
+The snapshot is consistent: the table checksums are computed from the very snapshot that is
+archived (the SQLite copy; on PostgreSQL a REPEATABLE READ transaction whose snapshot pg_dump
+imports). Files are collected after the database: every file the snapshot names was already
+written (an upload is stored before its row commits).
+
+`chuyende restore ARCHIVE` brings an archive back into an empty database of the same vendor
+(it refuses one holding data unless forced), restores the files, then checks both against the
+manifest: same row count and checksum for every table, same SHA-256 for every file.
+
+A table's checksum does not depend on the order of its rows: the sum, modulo 2**64, of a hash of
+each row's text. It is comparable only between two databases of the same vendor, which is all a
+restore needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.db import connections
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+SQLITE_MEMBER = "database/db.sqlite3"
+PG_MEMBER = "database/db.dump"
+MEDIA_PREFIX = "media/"
+# Regenerable intermediate results (chuyende.transfer.cache), signed with this installation's
+# key: useless elsewhere and never part of a backup.
+MEDIA_EXCLUDED = ("imports/cache/",)
+# Tables a fresh `migrate` fills: a database holding rows only there counts as empty.
+BOOKKEEPING = {"django_migrations", "django_content_type", "auth_permission"}
+DEFAULT_CACHE_TABLE = "chuyende_cache"
+
+
+def cache_tables() -> set[str]:
+    """The database cache's tables: their rows (progress, rate-limit counters) are transient and
+    never backed up; the tables themselves are."""
+    tables = {DEFAULT_CACHE_TABLE}
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND") == "django.core.cache.backends.db.DatabaseCache":
+            tables.add(cache["LOCATION"])
+    return tables
+
+
+# libpq settings a psycopg connection may take from Django's OPTIONS.
+_LIBPQ_OPTIONS = {
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "application_name",
+    "connect_timeout",
+    "options",
+    "target_session_attrs",
+    "passfile",
+    "service",
+}
+_PG_ENV = {
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+    "dbname": "PGDATABASE",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "options": "PGOPTIONS",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "application_name": "PGAPPNAME",
+}
+# Text output of the PostgreSQL row checksums must not depend on the session's settings.
+_PG_STABLE_SESSION = (
+    "SET TimeZone = 'UTC'",
+    "SET DateStyle = 'ISO, YMD'",
+    "SET IntervalStyle = 'postgres'",
+    "SET extra_float_digits = 1",
+    "SET bytea_output = 'hex'",
+)
+
+
+class BackupError(Exception):
+    """A backup or a restore that could not be done; the message says why."""
+
+
+@dataclass
+class RestoreReport:
+    tables: int = 0
+    rows: int = 0
+    files: int = 0
+    bytes: int = 0
+    mismatches: list[str] = field(default_factory=list)
+    pending_migrations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+
+# Database access --------------------------------------------------------------------------------
+
+
+def _vendor(db: dict) -> str:
+    engine = db["ENGINE"]
+    if "sqlite3" in engine:
+        return "sqlite"
+    if "postgresql" in engine:
+        return "postgresql"
+    raise BackupError(f"Backups support SQLite and PostgreSQL, not {engine}.")
+
+
+def pg_params(db: dict, *, dbname: str | None = None) -> dict:
+    """libpq connection parameters of a Django PostgreSQL database settings dict."""
+    params = {
+        "dbname": dbname or db.get("NAME") or "postgres",
+        "user": db.get("USER") or None,
+        "password": db.get("PASSWORD") or None,
+        "host": db.get("HOST") or None,
+        "port": str(db["PORT"]) if db.get("PORT") else None,
+    }
+    for key, value in (db.get("OPTIONS") or {}).items():
+        if key in _LIBPQ_OPTIONS and value not in (None, ""):
+            params[key] = str(value)
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def pg_env(params: dict) -> dict:
+    """The environment for pg_dump/pg_restore/psql: the password never on a command line."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    for key, value in params.items():
+        if key in _PG_ENV:
+            env[_PG_ENV[key]] = value
+    return env
+
+
+def pg_connect(params: dict, *, autocommit: bool = False):
+    import psycopg
+
+    return psycopg.connect(**params, autocommit=autocommit)
+
+
+def _tool(name: str) -> str:
+    found = os.environ.get(f"CHUYENDE_{name.upper()}") or shutil.which(name)
+    if not found:
+        raise BackupError(f"{name} is not installed (PostgreSQL client programs are needed).")
+    return found
+
+
+def _sqlite_path(db: dict) -> str:
+    return str(db["NAME"])
+
+
+def _sqlite_connect(name: str) -> sqlite3.Connection:
+    return sqlite3.connect(name, uri=name.startswith("file:"))
+
+
+def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "ORDER BY name"
+    ).fetchall()
+    return [name for name, sql in rows if not (sql or "").upper().startswith("CREATE VIRTUAL")]
+
+
+def _quote_sqlite(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sqlite_checksums(conn: sqlite3.Connection, *, empty=frozenset()) -> dict[str, dict]:
+    """{table: {"rows": n, "checksum": hex}} of every table of a SQLite database; tables in
+    `empty` are counted as the backup holds them: without rows."""
+    result = {}
+    for table in _sqlite_tables(conn):
+        if table in empty:
+            result[table] = {"rows": 0, "checksum": "0"}
+            continue
+        total, count = 0, 0
+        for row in conn.execute(f"SELECT * FROM {_quote_sqlite(table)}"):  # noqa: S608
+            digest = hashlib.blake2b(repr(row).encode(), digest_size=8).digest()
+            total = (total + int.from_bytes(digest, "big")) % 2**64
+            count += 1
+        result[table] = {"rows": count, "checksum": f"{total:016x}"}
+    return result
+
+
+def _pg_tables(cursor) -> list[str]:
+    cursor.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
+    )
+    return [name for (name,) in cursor.fetchall()]
+
+
+def pg_checksums(cursor, *, empty=frozenset()) -> dict[str, dict]:
+    """{table: {"rows": n, "checksum": text} of the current schema, computed in the server: the
+    sum of the first 64 bits of md5(row as text), as a number (no overflow, any row order).
+    Tables in `empty` are counted as the backup holds them: without rows."""
+    from psycopg import sql
+
+    for statement in _PG_STABLE_SESSION:
+        cursor.execute(statement)
+    result = {}
+    for table in _pg_tables(cursor):
+        if table in empty:
+            result[table] = {"rows": 0, "checksum": "0"}
+            continue
+        cursor.execute(
+            sql.SQL(
+                "SELECT count(*), coalesce(sum(('x' || substr(md5(t::text), 1, 16))::bit(64)"
+                "::bigint), 0)::text FROM {} AS t"
+            ).format(sql.Identifier(table))
+        )
+        count, checksum = cursor.fetchone()
+        result[table] = {"rows": count, "checksum": checksum}
+    return result
+
+
+def _applied_migrations(rows) -> dict[str, str]:
+    latest: dict[str, str] = {}
+    for app, name in rows:
+        latest[app] = max(latest.get(app, ""), name)
+    return latest
+
+
+# Files ------------------------------------------------------------------------------------------
+
+
+def _media_files(root: Path) -> list[tuple[str, Path]]:
+    """(relative posix path, absolute path) of the uploaded files, sorted; hidden files (partial
+    uploads) and the import cache are left out."""
+    found = []
+    if not root.is_dir():
+        return found
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            if not path.is_file() or path.is_symlink():
+                continue
+            relative = path.relative_to(root).as_posix()
+            if relative.startswith(MEDIA_EXCLUDED):
+                continue
+            found.append((relative, path))
+    return found
+
+
+class _HashingReader(io.RawIOBase):
+    """Reads a file for the archive and hashes exactly what went in."""
+
+    def __init__(self, handle):
+        self.handle = handle
+        self.sha = hashlib.sha256()
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.sha.update(data)
+        return data
+
+
+def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    info.mtime = int(mtime)
+    info.mode = 0o644
+    tar.addfile(info, io.BytesIO(data))
+
+
+def _sha256_file(path: Path) -> str:
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+# Backup -----------------------------------------------------------------------------------------
+
+
+def _app_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chuyende")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _snapshot_sqlite(using: str, folder: Path) -> tuple[Path, dict]:
+    connection = connections[using]
+    connection.ensure_connection()
+    copy = folder / "db.sqlite3"
+    target = sqlite3.connect(copy)
+    try:
+        # One step: the copy is one consistent state of the database, and with WAL the site's
+        # writers are not held up meanwhile.
+        connection.connection.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        for table in cache_tables() & set(_sqlite_tables(target)):
+            target.execute(f"DELETE FROM {_quote_sqlite(table)}")  # noqa: S608
+        target.commit()
+        tables = sqlite_checksums(target, empty=cache_tables())
+        migrations = _applied_migrations(
+            target.execute("SELECT app, name FROM django_migrations").fetchall()
+            if "django_migrations" in tables
+            else []
+        )
+        version = sqlite3.sqlite_version
+    finally:
+        target.close()
+    return copy, {"tables": tables, "migrations": migrations, "server_version": version}
+
+
+def _snapshot_postgresql(using: str, folder: Path) -> tuple[Path, dict]:
+    db = connections[using].settings_dict
+    params = pg_params(db)
+    dump = folder / "db.dump"
+    conn = pg_connect(params)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
+            snapshot, server_version = cursor.fetchone()
+            # pg_dump reads the same snapshot as the checksums below, while this transaction
+            # stays open.
+            process = subprocess.Popen(
+                [
+                    _tool("pg_dump"),
+                    "--format=custom",
+                    "--no-owner",
+                    "--no-privileges",
+                    f"--snapshot={snapshot}",
+                    f"--file={dump}",
+                    *(f"--exclude-table-data={table}" for table in sorted(cache_tables())),
+                ],
+                env=pg_env(params),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            try:
+                tables = pg_checksums(cursor, empty=cache_tables())
+                migrations = {}
+                if "django_migrations" in tables:
+                    cursor.execute("SELECT app, name FROM django_migrations")
+                    migrations = _applied_migrations(cursor.fetchall())
+            finally:
+                _out, err = process.communicate()
+            if process.returncode != 0:
+                raise BackupError("pg_dump failed: " + err.decode(errors="replace").strip()[-2000:])
+    finally:
+        conn.rollback()
+        conn.close()
+    return dump, {"tables": tables, "migrations": migrations, "server_version": server_version}
+
+
+def backup(output_dir, *, using: str = "default", media_root=None) -> tuple[Path, dict]:
+    """Write the archive into output_dir; (its path, its manifest)."""
+    output = Path(output_dir)
+    output.mkdir(parents=True, exist_ok=True)
+    media = Path(media_root or settings.MEDIA_ROOT)
+    db = connections[using].settings_dict
+    vendor = _vendor(db)
+    now = dt.datetime.now(dt.UTC)
+    name = f"chuyende-backup-{now.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}.tar.gz"
+    final = output / name
+    partial = output / f".{name}.part"
+    with tempfile.TemporaryDirectory(prefix="chuyende-backup-", dir=output) as work:
+        if vendor == "sqlite":
+            db_file, snapshot = _snapshot_sqlite(using, Path(work))
+            member = SQLITE_MEMBER
+        else:
+            db_file, snapshot = _snapshot_postgresql(using, Path(work))
+            member = PG_MEMBER
+        manifest = {
+            "format": FORMAT,
+            "application": "chuyende",
+            "version": _app_version(),
+            "created_at": now.isoformat(),
+            "database": {
+                "vendor": vendor,
+                "server_version": snapshot["server_version"],
+                "file": member,
+                "size": db_file.stat().st_size,
+                "sha256": _sha256_file(db_file),
+                "checksum_method": "sqlite-blake2b64-sum"
+                if vendor == "sqlite"
+                else "postgresql-md5-64-sum",
+                "migrations": snapshot["migrations"],
+            },
+            "tables": snapshot["tables"],
+            "files": [],
+        }
+        try:
+            with tarfile.open(partial, "w:gz", compresslevel=3) as tar:
+                tar.add(db_file, arcname=member)
+                for relative, path in _media_files(media):
+                    try:
+                        handle = open(path, "rb")  # noqa: SIM115
+                    except FileNotFoundError:  # deleted since the listing: not in the snapshot
+                        continue
+                    with handle:
+                        size = os.fstat(handle.fileno()).st_size
+                        info = tar.gettarinfo(arcname=MEDIA_PREFIX + relative, fileobj=handle)
+                        info.size = size
+                        reader = _HashingReader(handle)
+                        tar.addfile(info, reader)
+                    manifest["files"].append(
+                        {"path": relative, "size": size, "sha256": reader.sha.hexdigest()}
+                    )
+                data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+                _add_bytes(tar, MANIFEST, data, now.timestamp())
+            with open(partial, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, final)
+        finally:
+            if partial.exists():
+                partial.unlink()
+    return final, manifest
+
+
+# Restore ----------------------------------------------------------------------------------------
+
+
+def _safe_member(name: str) -> PurePosixPath:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise BackupError(f"The archive holds an unsafe path: {name!r}.")
+    return path
+
+
+def read_manifest(archive) -> dict:
+    with tarfile.open(archive, "r:*") as tar:
+        return _manifest(tar)
+
+
+def _manifest(tar: tarfile.TarFile) -> dict:
+    try:
+        member = tar.getmember(MANIFEST)
+    except KeyError:
+        raise BackupError("This file is not a chuyende backup: it has no manifest.") from None
+    manifest = json.loads(tar.extractfile(member).read())
+    if manifest.get("application") != "chuyende" or manifest.get("format") != FORMAT:
+        raise BackupError("This file is not a chuyende backup of a known format.")
+    return manifest
+
+
+def database_contents(db: dict) -> dict[str, int]:
+    """{table: rows} of the tables of the target database that hold rows, Django's bookkeeping
+    left out; {} for an empty (or missing, or freshly migrated) database."""
+    vendor = _vendor(db)
+    if vendor == "sqlite":
+        name = _sqlite_path(db)
+        if not name.startswith("file:") and not Path(name).exists():
+            return {}
+        conn = _sqlite_connect(name)
+        try:
+            found = {}
+            for table in _sqlite_tables(conn):
+                if table in BOOKKEEPING or table in cache_tables():
+                    continue
+                (count,) = conn.execute(f"SELECT count(*) FROM {_quote_sqlite(table)}").fetchone()  # noqa: S608
+                if count:
+                    found[table] = count
+            return found
+        finally:
+            conn.close()
+    import psycopg
+    from psycopg import sql
+
+    try:
+        conn = pg_connect(pg_params(db), autocommit=True)
+    except psycopg.OperationalError as error:
+        if "does not exist" in str(error):
+            return {}  # created by the restore
+        raise BackupError(f"Cannot connect to the database: {error}") from error
+    with conn, conn.cursor() as cursor:
+        found = {}
+        for table in _pg_tables(cursor):
+            if table in BOOKKEEPING or table in cache_tables():
+                continue
+            cursor.execute(
+                sql.SQL("SELECT EXISTS (SELECT 1 FROM {})").format(sql.Identifier(table))
+            )
+            if cursor.fetchone()[0]:
+                cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table)))
+                found[table] = cursor.fetchone()[0]
+        return found
+
+
+def database_checksums(db: dict) -> dict[str, dict]:
+    if _vendor(db) == "sqlite":
+        conn = _sqlite_connect(_sqlite_path(db))
+        try:
+            return sqlite_checksums(conn, empty=cache_tables())
+        finally:
+            conn.close()
+    with pg_connect(pg_params(db)) as conn, conn.cursor() as cursor:
+        try:
+            return pg_checksums(cursor, empty=cache_tables())
+        finally:
+            conn.rollback()
+
+
+def _restore_sqlite(dump: Path, db: dict) -> None:
+    name = _sqlite_path(db)
+    if not name.startswith("file:"):
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(dump)
+    target = _sqlite_connect(name)
+    try:
+        # Page by page into the target, in one write transaction: replaced whole, or not at all.
+        source.backup(target)
+        if not name.startswith("file:"):
+            target.execute("PRAGMA journal_mode=WAL")
+    finally:
+        target.close()
+        source.close()
+
+
+def _ensure_pg_database(db: dict) -> None:
+    """Create the target database when it does not exist (as the configured user)."""
+    import psycopg
+    from psycopg import sql
+
+    params = pg_params(db)
+    try:
+        pg_connect(params, autocommit=True).close()
+        return
+    except psycopg.OperationalError as error:
+        if "does not exist" not in str(error):
+            raise BackupError(f"Cannot connect to the database: {error}") from error
+    with pg_connect(pg_params(db, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(params["dbname"])))
+
+
+def _restore_postgresql(dump: Path, db: dict) -> None:
+    """The dump replaces the current schema, in one transaction: all of it or nothing."""
+    _ensure_pg_database(db)
+    params = pg_params(db)
+    env = pg_env(params)
+    with pg_connect(params, autocommit=True) as conn:
+        schema = conn.execute("SELECT current_schema()").fetchone()[0] or "public"
+    quoted = '"' + schema.replace('"', '""') + '"'
+    restore = subprocess.Popen(
+        [_tool("pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(dump)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    psql = subprocess.run(
+        [
+            _tool("psql"),
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            f"--command=DROP SCHEMA IF EXISTS {quoted} CASCADE",
+            f"--command=CREATE SCHEMA {quoted}",
+            "--file=-",
+        ],
+        env=env,
+        stdin=restore.stdout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+    )
+    restore.stdout.close()
+    restore_err = restore.stderr.read()
+    restore.wait()
+    if restore.returncode != 0 or psql.returncode != 0:
+        detail = (restore_err + psql.stderr).decode(errors="replace").strip()[-2000:]
+        raise BackupError(f"The database could not be restored; it was left as it was. {detail}")
+
+
+def _pending_migrations() -> list[str]:
+    try:
+        from django.db.migrations.executor import MigrationExecutor
+
+        executor = MigrationExecutor(connections["default"])
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        return [f"{m.app_label}.{m.name}" for m, _backwards in plan]
+    except Exception:  # the report is a hint; the restore itself is done
+        return []
+
+
+def restore(archive, *, database: dict | None = None, media_root=None, force: bool = False):
+    """Restore the archive into the database (a Django settings dict; the default database when
+    None) and media_root; a RestoreReport of the check against the manifest."""
+    db = database or connections["default"].settings_dict
+    media = Path(media_root or settings.MEDIA_ROOT)
+    vendor = _vendor(db)
+    with tarfile.open(archive, "r:*") as tar:
+        manifest = _manifest(tar)
+        if manifest["database"]["vendor"] != vendor:
+            raise BackupError(
+                f"This backup is of a {manifest['database']['vendor']} database; the target is "
+                f"{vendor}. Restore it into a database of the same kind."
+            )
+        contents = database_contents(db)
+        if contents and not force:
+            rows = sum(contents.values())
+            raise BackupError(
+                f"The target database is not empty: {len(contents)} tables hold {rows} rows "
+                f"(e.g. {', '.join(sorted(contents)[:5])}). A restore replaces everything in "
+                "it; run again with --yes to do so."
+            )
+        expected_files = {f["path"]: f for f in manifest["files"]}
+        conflicts = [
+            path
+            for path, entry in expected_files.items()
+            if (media / path).is_file() and (media / path).stat().st_size != entry["size"]
+        ]
+        if conflicts and not force:
+            raise BackupError(
+                f"{len(conflicts)} files of the backup exist in {media} with other contents "
+                f"(e.g. {conflicts[0]}); run again with --yes to replace them."
+            )
+        media.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media))
+        try:
+            dump = None
+            staged = []
+            for member in tar:
+                if not member.isfile():
+                    continue
+                path = _safe_member(member.name)
+                source = tar.extractfile(member)
+                if member.name == manifest["database"]["file"]:
+                    dump = staging / "database"
+                    target = dump
+                elif member.name.startswith(MEDIA_PREFIX):
+                    relative = str(path.relative_to(MEDIA_PREFIX.rstrip("/")))
+                    if relative not in expected_files:
+                        raise BackupError(
+                            f"The archive holds a file its manifest lacks: {relative}"
+                        )
+                    target = staging / "media" / relative
+                    staged.append(relative)
+                else:
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                sha = hashlib.sha256()
+                with open(target, "wb") as out:
+                    for chunk in iter(lambda source=source: source.read(1 << 20), b""):
+                        sha.update(chunk)
+                        out.write(chunk)
+                expected = (
+                    manifest["database"]["sha256"]
+                    if target == dump
+                    else expected_files[relative]["sha256"]
+                )
+                if sha.hexdigest() != expected:
+                    raise BackupError(f"The archive is damaged: {member.name} does not match.")
+            if dump is None:
+                raise BackupError("The archive holds no database.")
+            missing = set(expected_files) - set(staged)
+            if missing:
+                raise BackupError(
+                    f"The archive lacks {len(missing)} files of its manifest, e.g. {min(missing)}."
+                )
+            connections.close_all()
+            if vendor == "sqlite":
+                _restore_sqlite(dump, db)
+            else:
+                _restore_postgresql(dump, db)
+            for relative in staged:
+                final = media / relative
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / "media" / relative, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return verify(manifest, db, media)
+
+
+def verify(manifest: dict, db: dict, media: Path) -> RestoreReport:
+    """Compare the database and the files with the manifest."""
+    report = RestoreReport()
+    found = database_checksums(db)
+    for table, expected in manifest["tables"].items():
+        got = found.get(table)
+        if got is None:
+            report.mismatches.append(f"table {table}: missing")
+        elif got != expected:
+            report.mismatches.append(
+                f"table {table}: {got['rows']} rows (checksum {got['checksum']}), expected "
+                f"{expected['rows']} (checksum {expected['checksum']})"
+            )
+    for table in sorted(set(found) - set(manifest["tables"])):
+        report.mismatches.append(f"table {table}: not in the backup")
+    report.tables = len(manifest["tables"])
+    report.rows = sum(t["rows"] for t in manifest["tables"].values())
+    for entry in manifest["files"]:
+        path = media / entry["path"]
+        if not path.is_file():
+            report.mismatches.append(f"file {entry['path']}: missing")
+        elif path.stat().st_size != entry["size"] or _sha256_file(path) != entry["sha256"]:
+            report.mismatches.append(f"file {entry['path']}: different contents")
+        else:
+            report.files += 1
+            report.bytes += entry["size"]
+    if db is connections["default"].settings_dict:
+        report.pending_migrations = _pending_migrations()
+    return report
