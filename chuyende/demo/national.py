@@ -70,6 +70,7 @@ from chuyende.plans import services as plan_services
 from chuyende.plans.choices import AssignmentStatus
 from chuyende.plans.models import Assignment, Occasion, Plan
 from chuyende.pledges import demo as pledges_demo
+from chuyende.pledges import tallies as pledge_tallies
 from chuyende.pledges.choices import PledgeStatus
 from chuyende.pledges.models import Evaluation, Pledge, PledgeSection, PledgeTemplate
 from chuyende.reports.models import Report, ReportingPeriod
@@ -3102,6 +3103,13 @@ class Build:
             f"recounted the member and unit tallies ({counted['member_tally_rows']:,} and "
             f"{counted['unit_tally_rows']:,} rows) in {self.timings['tallies']:.1f} s"
         )
+        began = time.perf_counter()
+        counted = pledge_tallies.rebuild()  # the pledge figures and the pledge list's counts
+        self.timings["pledge_tallies"] = time.perf_counter() - began
+        self.say(
+            f"recounted the pledge tallies ({counted['pledge_tally_rows']:,} rows) in "
+            f"{self.timings['pledge_tallies']:.1f} s"
+        )
         self.write_reports()
 
 
@@ -3237,6 +3245,7 @@ def delete_national(stdout=None) -> int:
         children = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1).count()
         Unit.objects.filter(pk=root.pk).update(numchild=children)
     tallies.rebuild()  # the ancestors' member and unit counts
+    pledge_tallies.rebuild()  # and their pledges
     _say(
         stdout,
         f"Removed the national data set: {removed:,} rows in {time.perf_counter() - began:.1f} s.",

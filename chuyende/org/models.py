@@ -61,6 +61,7 @@ class MemberQuerySet(ScopedQuerySet):
         from . import tallies
 
         with transaction.atomic(using=self.db):
+            tallies.members_deleting(self)
             removed = Counter()
             for unit_id, status, gender, ethnicity, position, n in (
                 self.order_by()
@@ -316,6 +317,8 @@ class Member(models.Model):
 
         with transaction.atomic(savepoint=False):
             old = tallies.member_row(self.pk)
+            if old is not None:
+                tallies.members_deleting(Member.objects.filter(pk=self.pk))
             result = super().delete(*args, **kwargs)
             tallies.member_saved(old, None, None)
         return result

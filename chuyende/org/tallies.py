@@ -45,6 +45,26 @@ UNIT_FIELDS = frozenset(UNIT_ROW)
 UNIT_KEY = ("kind",)
 
 
+# Followers: other apps' tallies that count rows under their member's unit and by the member's
+# columns (chuyende.pledges.tallies). Each app's ready() appends a module or object with these
+# functions, called here in the writing transaction:
+#   members_changed([(pk, old row, new row)])  rows as MEMBER_ROW; the members' own rows locked
+#   members_deleting(member queryset)            before those members are deleted
+#   members_moved(source, target)                after all of source's own members went to target
+#   unit_moved(pk, old parent id, new parent id) after a subtree moved
+FOLLOWERS: list = []
+
+
+def _tell(event: str, *args) -> None:
+    for follower in FOLLOWERS:
+        getattr(follower, event)(*args)
+
+
+def members_deleting(queryset) -> None:
+    """Before deleting these members (Member.delete() and the queryset's delete())."""
+    _tell("members_deleting", queryset)
+
+
 def _chunks(items, size=CHUNK):
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -180,11 +200,15 @@ def _row_after(old: tuple, member, fields) -> tuple:
 def member_saved(old: tuple | None, member, fields) -> None:
     """Called by Member.save()/delete() after the write: old row → the instance (None: deleted)."""
     deltas = Counter()
+    new = None
     if old is not None:
         deltas[member_key(*old)] -= 1
     if member is not None:
-        deltas[member_key(*_row_after(old, member, fields))] += 1
+        new = _row_after(old, member, fields)
+        deltas[member_key(*new)] += 1
     apply(members=_nonzero(deltas))
+    if old is not None and new is not None and tuple(old) != tuple(new):
+        _tell("members_changed", [(member.pk, old, new)])
 
 
 def _nonzero(counter: Counter) -> Counter:
@@ -216,12 +240,18 @@ def bulk_update_deltas(members, fields) -> Counter:
             .values_list("pk", *MEMBER_ROW)
         ):
             stored[pk] = tuple(row)
+    changes = []
     for member in members:
         old = stored.get(member.pk)
         if old is None:
             continue
+        new = _row_after(old, member, saved)
         deltas[member_key(*old)] -= 1
-        deltas[member_key(*_row_after(old, member, saved))] += 1
+        deltas[member_key(*new)] += 1
+        if old != new:
+            changes.append((member.pk, old, new))
+    if changes:  # the followers' rows of these members are unchanged: told now
+        _tell("members_changed", changes)
     return _nonzero(deltas)
 
 
@@ -243,6 +273,7 @@ def members_moved(rows, source, target) -> None:
         deltas[member_key(source.pk, status, gender, ethnicity, position)] -= n
         deltas[member_key(target.pk, status, gender, ethnicity, position)] += n
     apply(members=_nonzero(deltas))
+    _tell("members_moved", source, target)
 
 
 # Units -------------------------------------------------------------------------------------------
@@ -331,6 +362,7 @@ def after_move(moving) -> None:
     _carry(units, {pk: old_parent}, -1, unit_deltas)
     _carry(units, {pk: new_parent}, +1, unit_deltas)
     apply(_nonzero(member_deltas_), _nonzero(unit_deltas))
+    _tell("unit_moved", pk, old_parent, new_parent)
 
 
 def before_units_deleted(queryset) -> tuple[Counter, Counter]:

@@ -1,8 +1,8 @@
 """Pledges of 2024 for the Đắk Lắk demo: the province's template for the year's topic (giữ gìn và
 phát huy bản sắc văn hóa dân tộc), a pledge for most members (the share varying from union to
-union, some below the 70 % mark), and the year-end evaluations and ratings. Bulk-inserted;
-deterministic through the given generator only. The `doanvien` account is left without a pledge
-so the members' journey can be tried on the demo."""
+union, some below the 70 % mark), and the year-end evaluations and ratings. Bulk-inserted, then
+the pledge tallies recounted; deterministic through the given generator only. The `doanvien`
+account is left without a pledge so the members' journey can be tried on the demo."""
 
 import datetime
 import json
@@ -14,6 +14,7 @@ from django.utils import timezone
 from chuyende.org.choices import MemberStatus
 from chuyende.org.models import Member
 
+from . import tallies
 from .choices import ItemResult, PledgeSource, PledgeStatus
 from .models import Evaluation, Pledge, PledgeSection, PledgeTemplate
 
@@ -310,6 +311,7 @@ def load_demo(*, province, plan, rng, stdout=None) -> None:
     values = [(ids[member], *rest) for member, rest in evaluations.items()]
     for begin in range(0, len(values), BATCH):
         _insert(Evaluation, EVALUATION_COLUMNS, values[begin : begin + BATCH])
+    tallies.rebuild()  # the rows went in by raw SQL: count them once
     if stdout is not None:
         stdout.write(
             f"  pledges: {written:,} pledges for {YEAR}, {len(values):,} rated, "

@@ -9,7 +9,7 @@ pledge is locked, and a later change makes a new version, the old one kept.
 import copy
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,95 @@ MIN_ACTIONS = 3
 MAX_ACTIONS = 5
 MAX_ITEMS = 15  # commitments in one section
 ITEM_MAX_LENGTH = 500
+
+# The columns of a pledge and of an evaluation that the pledge tallies count by: a write that
+# touches none of them leaves the tallies alone (chuyende.pledges.tallies).
+PLEDGE_TALLY_FIELDS = frozenset({"member", "member_id", "year", "status", "is_current"})
+EVALUATION_TALLY_FIELDS = frozenset({"pledge", "pledge_id", "final_rating", "union_title"})
+
+
+class PledgeQuerySet(ScopedQuerySet):
+    """Bulk writes keep the pledge tallies: the tallies of the pledges written are read before
+    and after the write, in the same transaction, and the difference is added."""
+
+    def update(self, **kwargs):
+        if not set(kwargs) & PLEDGE_TALLY_FIELDS:
+            return super().update(**kwargs)
+        from . import tallies
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            tallies.changed(pending)
+        return result
+
+    update.alters_data = True
+
+    def delete(self):
+        from . import tallies
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
+            result = super().delete()
+            tallies.changed(pending)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import tallies
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing([], member_ids={o.member_id for o in objs})
+            created = super().bulk_create(objs, *args, **kwargs)
+            if any(o.pk is None for o in created):  # ignore_conflicts: which rows went in?
+                raise ValueError("The pledge tallies need the ids of the pledges created.")
+            tallies.changed(pending, [o.pk for o in created])
+        return created
+
+
+class EvaluationQuerySet(ScopedQuerySet):
+    """Bulk writes of ratings keep the pledge tallies, as for pledges."""
+
+    def _pledge_ids(self):
+        return self.order_by().values_list("pledge_id", flat=True)
+
+    def update(self, **kwargs):
+        if not set(kwargs) & EVALUATION_TALLY_FIELDS:
+            return super().update(**kwargs)
+        from . import tallies
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing(self._pledge_ids())
+            result = super().update(**kwargs)
+            tallies.changed(pending)
+        return result
+
+    update.alters_data = True
+
+    def delete(self):
+        from . import tallies
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing(self._pledge_ids())
+            result = super().delete()
+            tallies.changed(pending)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import tallies
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing([o.pledge_id for o in objs])
+            created = super().bulk_create(objs, *args, **kwargs)
+            tallies.changed(pending)
+        return created
 
 
 def default_rating_levels():
@@ -190,7 +279,7 @@ class Pledge(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = PledgeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "full_name", "id"]
@@ -219,6 +308,27 @@ class Pledge(models.Model):
 
     def __str__(self):
         return f"{self.full_name} — {self.year}"
+
+    def save(self, *args, **kwargs):
+        """Save, keeping the pledge tallies of the member's unit and the units above right."""
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & PLEDGE_TALLY_FIELDS:
+            return super().save(*args, **kwargs)
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            pending = tallies.pledge_saving(self)
+            super().save(*args, **kwargs)
+            tallies.changed(pending, [self.pk])
+
+    def delete(self, *args, **kwargs):
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            pending = tallies.changing([self.pk])
+            result = super().delete(*args, **kwargs)
+            tallies.changed(pending)
+        return result
 
     @property
     def is_editable(self) -> bool:
@@ -262,7 +372,7 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -279,6 +389,27 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.pledge} — {self.final_rating or self.proposed_rating}"
+
+    def save(self, *args, **kwargs):
+        """Save, keeping the pledge tallies right (they count the final ratings)."""
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & EVALUATION_TALLY_FIELDS:
+            return super().save(*args, **kwargs)
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            pending = tallies.evaluation_saving(self)
+            super().save(*args, **kwargs)
+            tallies.changed(pending)
+
+    def delete(self, *args, **kwargs):
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            pending = tallies.changing([self.pledge_id])
+            result = super().delete(*args, **kwargs)
+            tallies.changed(pending)
+        return result
 
 
 class PledgeImport(models.Model):
@@ -316,3 +447,44 @@ class PledgeImport(models.Model):
     @property
     def error_rows(self) -> int:
         return len({e["row"] for e in self.errors})
+
+
+class PledgeTally(models.Model):
+    """Current pledges of a unit's whole subtree (the unit and every unit below it), counted by
+    year, status, whether the member is active, the member's gender and ethnic group (minority
+    or not), and the final rating and title of the year-end evaluation ('' and False before it).
+    The figures page and the pledge list read a unit's own rows and its children's, never the
+    pledge rows. Kept by `chuyende.pledges.tallies`."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10)
+    active = models.BooleanField()
+    gender = models.CharField(max_length=10)
+    minority = models.BooleanField()
+    rating = models.CharField(max_length=20)
+    title = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "unit",
+                    "year",
+                    "status",
+                    "active",
+                    "gender",
+                    "minority",
+                    "rating",
+                    "title",
+                ],
+                name="pledges_tally_key",
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.unit_id} {self.year} {self.status} {self.active} {self.gender} "
+            f"{self.minority} {self.rating} {self.title}: {self.n}"
+        )

@@ -1,17 +1,22 @@
 """Reads for pledges: the template a member writes against, lists, the roll-up of figures —
-each in a fixed number of queries."""
+each in a fixed number of queries, none counting pledge rows (the lists' counts and the figures
+come from the tallies: chuyende.pledges.tallies, chuyende.org.tallies)."""
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
-from chuyende.core.text import fold
+from chuyende.core.scoping import user_scope
 from chuyende.org.choices import MAJORITY_ETHNICITY, Gender, MemberStatus, UnitKind
-from chuyende.org.models import Member, Unit
-from chuyende.org.selectors import ancestor_paths
+from chuyende.org.models import Member, MemberTally, Unit, UnitTally
+from chuyende.org.selectors import _tally_sum as tally_sum
+from chuyende.org.selectors import ancestor_paths, member_page, member_search
 
 from .choices import PledgeStatus
-from .models import Evaluation, Pledge, PledgeSection, PledgeTemplate
+from .models import Evaluation, Pledge, PledgeSection, PledgeTally, PledgeTemplate
 
 STEP = Unit.steplen
 DEFAULT_THRESHOLD = 70
@@ -122,27 +127,105 @@ def evaluation_of(pledge: Pledge) -> Evaluation | None:
 # Lists ------------------------------------------------------------------------------------------
 
 
-def pledge_list(*, user, year: int, unit: Unit | None = None, status: str = "", query: str = ""):
-    qs = (
-        Pledge.objects.for_user(user)
-        .filter(year=year, is_current=True)
-        .select_related("member", "member__unit", "evaluation")
-    )
-    if unit is not None:
-        qs = qs.filter(member__unit__path__startswith=unit.path)
+@dataclass
+class PledgePage:
+    """A page of the pledge list, keyset-paged in the members' name order (the member list's
+    cursors: `after` / `before` a member's sort key and id)."""
+
+    pledges: list
+    next_after: str | None
+    prev_before: str | None
+    is_first: bool
+    count: int | None = None  # the exact number of pledges the filters match, when known
+
+    def __iter__(self):
+        return iter(self.pledges)
+
+    def __len__(self):
+        return len(self.pledges)
+
+
+def pledge_page(
+    *,
+    user,
+    year: int,
+    unit: Unit | None = None,
+    status: str = "",
+    query: str = "",
+    after: str = "",
+    before: str = "",
+    size: int = 50,
+) -> PledgePage:
+    """The current pledges of the year the user may see, in the members' name order, a page at a
+    time. The members are walked in name order (the member list's index and its scoping, see
+    `chuyende.org.selectors.member_search`), each one's pledge of the year looked up in the
+    (member, year) index of current pledges (which holds the status); deep pages cost what the
+    first does. Three queries: the scope's units (named when few), the page, its pledges."""
+    pledges = Pledge.objects.filter(member=OuterRef("pk"), year=year, is_current=True)
     if status:
-        qs = qs.filter(status=status)
-    folded = fold(query)
-    if folded:
-        qs = qs.filter(member__search_name__contains=folded)
-    return qs.order_by("member__sort_key", "id")
+        pledges = pledges.filter(status=status)
+    # EXISTS, not a join: the databases then walk the members in name order and probe each
+    # one's pledge of the year, rather than read every pledge of the year and sort them
+    members = member_search(user=user, unit=unit, query=query).filter(Exists(pledges))
+    page = member_page(members, after=after, before=before, size=size)
+    found = {
+        p.member_id: p
+        for p in Pledge.objects.filter(
+            member_id__in=[m.pk for m in page.members], year=year, is_current=True
+        )
+    }
+    rows = []
+    for member in page.members:
+        pledge = found.get(member.pk)
+        if pledge is not None:
+            pledge.member = member  # with its unit: no query per row
+            rows.append(pledge)
+    return PledgePage(rows, page.next_after, page.prev_before, page.is_first)
 
 
 def status_counts(*, user, year: int, unit: Unit | None = None) -> dict:
-    qs = Pledge.objects.for_user(user).filter(year=year, is_current=True)
+    """{status: current pledges of the year} the user may see (`Pledge.objects.for_user`), within
+    `unit`'s subtree if given, from the pledge tallies: one query whatever the number of
+    pledges. The tallies of the tops of the user's scope, plus the user's own pledge where it
+    lies outside (counted live: one row, found from the user's member record)."""
+    scope = user_scope(user)
+    tallies = PledgeTally.objects.filter(year=year)
+
+    def own(units: Q | None = None, inside: bool = True):
+        """The user's own pledge, its member's unit inside (or outside) the units given."""
+        members = (
+            Member.objects.filter(user=user) if user.is_authenticated else Member.objects.none()
+        )
+        if units is not None:
+            found = Exists(Unit.objects.filter(units, pk=OuterRef("unit_id")))
+            members = members.filter(found if inside else ~found)
+        return (
+            Pledge.objects.filter(member_id__in=members.values("pk"), year=year, is_current=True)
+            .order_by()
+            .annotate(n=Value(1, output_field=IntegerField()))
+            .values_list("status", "n")
+        )
+
     if unit is not None:
-        qs = qs.filter(member__unit__path__startswith=unit.path)
-    return dict(qs.order_by().values("status").annotate(n=Count("id")).values_list("status", "n"))
+        if scope.allows("view", unit.path):
+            parts = [tallies.filter(unit=unit).values_list("status", "n")]
+        else:  # a unit seen only as the user's own: their own pledge in it, if any
+            parts = [own(Q(path__startswith=unit.path))]
+    elif scope.superuser:
+        parts = [tallies.filter(unit__depth=1).values_list("status", "n")]
+    else:
+        tops = scope.paths_for("view")
+        if tops:
+            under = reduce(or_, [Q(path__startswith=p) for p in tops])
+            parts = [tallies.filter(unit__path__in=tops).values_list("status", "n")]
+            parts.append(own(under, inside=False))
+        else:
+            parts = [own()]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    counts: dict[str, int] = {}
+    for status, n in rows:
+        counts[status] = counts.get(status, 0) + n
+    return {status: n for status, n in counts.items() if n}
 
 
 def rating_list(*, user, unit: Unit, year: int):
@@ -188,21 +271,6 @@ class FigureRow:
     def rate_minority(self):
         return rate(self.written_minority, self.minority)
 
-    def add(self, other: "FigureRow") -> None:
-        for name in (
-            "members",
-            "women",
-            "minority",
-            "written",
-            "written_women",
-            "written_minority",
-            "accepted",
-            "titles",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        for code, n in other.ratings.items():
-            self.ratings[code] = self.ratings.get(code, 0) + n
-
 
 @dataclass
 class Figures:
@@ -210,140 +278,138 @@ class Figures:
     year: int
     rows: list
     total: FigureRow
-    below: list  # (grassroots unit, FigureRow) under the threshold
+    below: list | None  # (grassroots unit, FigureRow) under the threshold; None: too many to list
     threshold: int
     by_rating_gender: dict  # code -> {"female": n, "male": n}
     by_rating_minority: dict  # code -> n of ethnic-minority members
+    grassroots: int = 0  # active grassroots unions of the subtree
 
 
-_WOMEN = Q(gender=Gender.FEMALE)
-_MINORITY = ~Q(ethnicity=MAJORITY_ETHNICITY)
+# The unions under the threshold are listed from each union's tallies (a few rows each, about
+# 0.1 ms a union on PostgreSQL): up to this many unions in the subtree (a province has 1,000 to
+# 5,000); above it (the nation, the largest cities), the page says to open a unit below.
+BELOW_MAX_UNIONS = 5_000
+_ACTIVE = MemberStatus.ACTIVE.value
 
 
 def figures(*, unit: Unit, year: int, threshold: int = DEFAULT_THRESHOLD) -> Figures:
     """Members, pledges written and accepted, ratings — per child of `unit` (each child for its
-    whole subtree), the total, and the grassroots unions under the threshold. Figures are
-    grouped by unit path in the database and added up the tree here: five queries whatever the
-    size of the tree. The caller has checked that the unit is in the user's scope."""
-    width = len(unit.path) + STEP
+    whole subtree), the total, and the grassroots unions under the threshold. Everything is read
+    from the member and pledge tallies of the unit and its children, and of the grassroots
+    unions below for the threshold: five queries, whatever the number of members and pledges.
+    The caller has checked that the unit is in the user's scope."""
     children = list(
         Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
         .exclude(Q(active=False))
         .order_by("sort_key")
     )
-    grassroots = list(
-        Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.GRASSROOTS, active=True).only(
-            "pk", "name", "short_name", "path", "depth"
-        )
-    )
-    by_path: dict[str, FigureRow] = {}
+    rows = {c.pk: FigureRow(unit=c) for c in children}
+    total = FigureRow(unit=unit)
+    rows[unit.pk] = total
 
-    def row(path):
-        found = by_path.get(path)
-        if found is None:
-            found = by_path[path] = FigureRow(unit=None)
-        return found
-
-    for path, n, women, minority in (
-        Member.objects.filter(unit__path__startswith=unit.path, status=MemberStatus.ACTIVE)
+    for unit_id, members, women, minority in (
+        MemberTally.objects.filter(unit_id__in=list(rows), status=_ACTIVE)
         .order_by()
-        .values("unit__path")
+        .values("unit_id")
         .annotate(
-            n=Count("id"), women=Count("id", filter=_WOMEN), minority=Count("id", filter=_MINORITY)
+            members=Sum("n"),
+            women=Sum("n", filter=Q(gender=Gender.FEMALE)),
+            minority=Sum("n", filter=~Q(ethnicity=MAJORITY_ETHNICITY)),
         )
-        .values_list("unit__path", "n", "women", "minority")
+        .values_list("unit_id", "members", "women", "minority")
     ):
-        target = row(path)
-        target.members, target.women, target.minority = n, women, minority
-
-    pledges = Pledge.objects.filter(
-        member__unit__path__startswith=unit.path,
-        member__status=MemberStatus.ACTIVE,
-        year=year,
-        is_current=True,
-        status__in=WRITTEN,
-    )
-    for path, n, women, minority, accepted in (
-        pledges.order_by()
-        .values("member__unit__path")
-        .annotate(
-            n=Count("id"),
-            women=Count("id", filter=Q(member__gender=Gender.FEMALE)),
-            minority=Count("id", filter=~Q(member__ethnicity=MAJORITY_ETHNICITY)),
-            accepted=Count("id", filter=Q(status=PledgeStatus.ACCEPTED)),
-        )
-        .values_list("member__unit__path", "n", "women", "minority", "accepted")
-    ):
-        target = row(path)
-        target.written, target.written_women, target.written_minority = n, women, minority
-        target.accepted = accepted
+        row = rows.get(unit_id)
+        if row is not None:
+            row.members, row.women, row.minority = members, women or 0, minority or 0
 
     by_rating_gender: dict[str, dict] = {}
     by_rating_minority: dict[str, int] = {}
-    for path, rating, gender, minority, n, titles in (
-        Evaluation.objects.filter(
-            pledge__member__unit__path__startswith=unit.path,
-            pledge__member__status=MemberStatus.ACTIVE,
-            pledge__year=year,
-            pledge__is_current=True,
-        )
-        .exclude(final_rating="")
-        .order_by()
-        .values("pledge__member__unit__path", "final_rating", "pledge__member__gender")
-        .annotate(
-            n=Count("id"),
-            minority=Count("id", filter=~Q(pledge__member__ethnicity=MAJORITY_ETHNICITY)),
-            titles=Count("id", filter=Q(union_title=True)),
-        )
-        .values_list(
-            "pledge__member__unit__path",
-            "final_rating",
-            "pledge__member__gender",
-            "minority",
-            "n",
-            "titles",
-        )
+    for unit_id, status, gender, minority, rating_, title, n in (
+        PledgeTally.objects.filter(unit_id__in=list(rows), year=year, active=True)
+        .exclude(n=0)
+        .values_list("unit_id", "status", "gender", "minority", "rating", "title", "n")
     ):
-        target = row(path)
-        target.ratings[rating] = target.ratings.get(rating, 0) + n
-        target.titles += titles
-        genders = by_rating_gender.setdefault(rating, {})
-        genders[gender] = genders.get(gender, 0) + n
-        by_rating_minority[rating] = by_rating_minority.get(rating, 0) + minority
+        row = rows.get(unit_id)
+        if row is None:
+            continue
+        if status in WRITTEN:
+            row.written += n
+            row.written_women += n if gender == Gender.FEMALE else 0
+            row.written_minority += n if minority else 0
+        if status == PledgeStatus.ACCEPTED:
+            row.accepted += n
+        if rating_:
+            row.ratings[rating_] = row.ratings.get(rating_, 0) + n
+            row.titles += n if title else 0
+            if row is total:
+                genders = by_rating_gender.setdefault(rating_, {})
+                genders[gender] = genders.get(gender, 0) + n
+                by_rating_minority[rating_] = by_rating_minority.get(rating_, 0) + (
+                    n if minority else 0
+                )
 
-    # Add each unit's own figures to the child of `unit` above it and to its grassroots union.
-    child_rows = {c.path: FigureRow(unit=c) for c in children}
-    own = FigureRow(unit=unit)
-    grassroots_rows = {g.path: FigureRow(unit=g) for g in grassroots}
-    for path, values in by_path.items():
-        (child_rows.get(path[:width]) or own).add(values)
-        for end in range(len(path), len(unit.path) - 1, -STEP):
-            holder = grassroots_rows.get(path[:end])
-            if holder is not None:
-                holder.add(values)
-                break
-    total = FigureRow(unit=unit)
-    total.add(own)
-    rows = []
-    for child in children:
-        child_row = child_rows[child.path]
-        total.add(child_row)
-        if child_row.members or child_row.written or child.kind not in (UnitKind.DEPARTMENT,):
-            rows.append(child_row)
-    below = sorted(
-        (r for r in grassroots_rows.values() if r.members and (r.rate or 0) < threshold),
-        key=lambda r: ((r.rate or 0), r.unit.path),
+    shown = [
+        rows[c.pk]
+        for c in children
+        if rows[c.pk].members or rows[c.pk].written or c.kind not in (UnitKind.DEPARTMENT,)
+    ]
+    grassroots = (
+        UnitTally.objects.filter(unit=unit, kind=UnitKind.GRASSROOTS)
+        .values_list("n", flat=True)
+        .first()
+        or 0
     )
+    below = None
+    if grassroots <= BELOW_MAX_UNIONS:
+        below = _below(unit=unit, year=year, threshold=threshold)
     return Figures(
         unit=unit,
         year=year,
-        rows=rows,
+        rows=shown,
         total=total,
         below=below,
         threshold=threshold,
         by_rating_gender=by_rating_gender,
         by_rating_minority=by_rating_minority,
+        grassroots=grassroots,
     )
+
+
+def _written_sum(year: int):
+    """A union's pledges written (every status but a draft) by active members, from its own
+    tally rows: one index range (unit, year)."""
+    return Coalesce(
+        Subquery(
+            PledgeTally.objects.filter(unit=OuterRef("pk"), year=year, active=True)
+            .exclude(status=PledgeStatus.DRAFT)
+            .order_by()
+            .values("unit")
+            .annotate(total=Sum("n"))
+            .values("total")
+        ),
+        0,
+    )
+
+
+def _below(*, unit: Unit, year: int, threshold: int) -> list[FigureRow]:
+    """The subtree's grassroots unions whose members wrote pledges below the threshold (%),
+    lowest first: each union's active members and pledges written read from its own tallies
+    (two index lookups per union), one query."""
+    unions = (
+        Unit.objects.filter(path__startswith=unit.path, kind=UnitKind.GRASSROOTS, active=True)
+        .only("pk", "name", "short_name", "path", "depth", "kind")
+        .annotate(
+            active_members=tally_sum(MemberTally, status=_ACTIVE),
+            pledges_written=_written_sum(year),
+        )
+        .order_by()
+    )
+    rows = [
+        FigureRow(unit=u, members=u.active_members, written=u.pledges_written)
+        for u in unions
+        if u.active_members and 100 * u.pledges_written < threshold * u.active_members
+    ]
+    return sorted(rows, key=lambda r: ((r.rate or 0), r.unit.path))
 
 
 # The printed pledge ------------------------------------------------------------------------------

@@ -183,23 +183,26 @@ def member_pledge(request, member_pk):
 
 @login_required
 def pledge_list(request):
+    """The officers' list: current pledges of the year in the members' name order, paged by
+    keyset (`?after=` / `?before=`), the counts by status from the pledge tallies."""
     form = ListFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     unit = _unit(request, filters["unit"]) if filters.get("unit") else None
     year = filters.get("year") or _default_year(request.user)
-    pledges = selectors.pledge_list(
+    status = filters.get("status", "")
+    page = selectors.pledge_page(
         user=request.user,
         year=year,
         unit=unit,
-        status=filters.get("status", ""),
+        status=status,
         query=filters.get("q", ""),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
     )
     counts = selectors.status_counts(user=request.user, year=year, unit=unit)
-    paginator = Paginator(pledges, PAGE_SIZE)
-    if not filters.get("q"):  # the status counts already hold the total: no second scan
-        status = filters.get("status", "")
-        paginator.count = counts.get(status, 0) if status else sum(counts.values())
-    page = paginator.get_page(request.GET.get("page"))
+    if not filters.get("q"):  # a name search is not counted: the page says what it holds
+        page.count = counts.get(status, 0) if status else sum(counts.values())
     scope = user_scope(request.user)
     rows = list(page)
     for pledge in rows:
@@ -215,7 +218,7 @@ def pledge_list(request):
         "counts": counts,
         "statuses": PledgeStatus.choices,
         "return_form": ReturnForm(),
-        "querystring": _querystring(request.GET, "page"),
+        "querystring": _querystring(request.GET, "page", "after", "before"),
         "can_import": Unit.objects.for_user(request.user, "change")
         .filter(kind=UnitKind.GRASSROOTS)
         .exists(),

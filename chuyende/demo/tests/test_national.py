@@ -28,6 +28,7 @@ from chuyende.org.choices import MemberStatus, UnitKind, UnitSubKind
 from chuyende.org.models import Member, Unit
 from chuyende.outreach.models import OutreachPost
 from chuyende.plans.models import Assignment
+from chuyende.pledges import tallies as pledge_tallies
 from chuyende.pledges.models import Evaluation, Pledge
 from chuyende.reports.models import Report, ReportValue
 from chuyende.reports.selectors import unit_figures
@@ -249,6 +250,7 @@ def test_sessions_attempts_tallies_and_nominations_hold_their_derived_values(bui
     )[:50]:
         assert nomination.search_text == _search_text(nomination, nomination.nominee_home)
     assert tallies.differences() == []
+    assert pledge_tallies.differences() == []
 
 
 @postgres_only
@@ -329,3 +331,4 @@ def test_delete_national_removes_it_and_leaves_the_province(built):
     assert Unit.objects.get(code="TLD").numchild == 1
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert tallies.differences() == []
+    assert pledge_tallies.differences() == []

@@ -2,6 +2,7 @@
 rating, figures, printing."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -122,13 +123,75 @@ def test_the_list_takes_a_fixed_number_of_queries(
     client.force_login(world.bob)
     url = reverse("pledges:pledge_list") + "?year=2024"
     client.get(url)
-    with django_assert_num_queries(7):
+    # session, user, scope, the scope's units (few: named), the page of members, their
+    # pledges, the counts from the tallies, the import button, the notification bell
+    with django_assert_num_queries(9):
         client.get(url)
     for name in ("Lê Văn Cường", "Đỗ Thị Dung", "Y Khuê Niê"):
         make_pledge(make_member(world.a2, name), template, status=PledgeStatus.SUBMITTED)
-    with django_assert_num_queries(7):  # whatever the number of rows
+    with django_assert_num_queries(9):  # whatever the number of rows
         body = client.get(url).content.decode()
     assert body.count("data-accept") == 6
+    assert 'data-count="6"' in body
+
+
+def _names(body):
+    return re.findall(r'data-pledge="(\d+)"', body)
+
+
+def test_the_list_pages_by_keyset_forward_and_back(
+    client, world, template, monkeypatch, django_assert_num_queries
+):
+    from chuyende.pledges import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    names = ["Lê Văn Cường", "Đỗ Thị Dung", "Y Khuê Niê", "Bùi Văn Em", "Hà Thị Giang"]
+    for member in (world.an, world.binh, world.hnga):
+        make_pledge(member, template, status=PledgeStatus.SUBMITTED)
+    for name in names:
+        make_pledge(make_member(world.a2, name), template, status=PledgeStatus.SUBMITTED)
+    make_pledge(make_member(world.a2, "Ngô Văn Nháp"), template, status=PledgeStatus.DRAFT)
+    wanted = [
+        str(pk)
+        for pk in Pledge.objects.filter(member__unit__path__startswith=world.a.path)
+        .exclude(status=PledgeStatus.DRAFT)
+        .order_by("member__sort_key", "member_id")
+        .values_list("pk", flat=True)
+    ]
+    client.force_login(world.bob)
+    base = reverse("pledges:pledge_list") + "?year=2024&status=submitted"
+    seen, pages, url = [], [], base
+    while url:
+        body = client.get(url).content.decode()
+        assert 'data-count="8"' in body  # the total, from the tallies, on every page
+        rows = _names(body)
+        assert 0 < len(rows) <= 3
+        seen += rows
+        pages.append((url, rows))
+        found = re.search(r'rel="next" href="\?([^"]+)"', body)
+        url = (
+            f"{reverse('pledges:pledge_list')}?{found.group(1).replace('&amp;', '&')}"
+            if found
+            else None
+        )
+    assert seen == wanted and len(pages) == 3
+    # back from the last page: each previous page holds what it held going forward
+    body = client.get(pages[-1][0]).content.decode()
+    for _url, rows in reversed(pages[:-1]):
+        found = re.search(r'rel="prev" href="\?([^"]+)"', body)
+        back = f"{reverse('pledges:pledge_list')}?{found.group(1).replace('&amp;', '&')}"
+        body = client.get(back).content.decode()
+        assert _names(body) == rows
+    assert 'rel="prev"' not in body and "year=2024" in body
+    # a deep page costs what the first costs
+    client.get(pages[0][0])
+    with django_assert_num_queries(9):
+        client.get(pages[0][0])
+    with django_assert_num_queries(9):
+        client.get(pages[-1][0])
+    # a bad cursor shows the first page
+    body = client.get(base + "&after=nonsense").content.decode()
+    assert _names(body) == pages[0][1]
 
 
 def test_review_through_htmx_returns_the_row(client, world, template):
