@@ -102,7 +102,7 @@ def foreign(w):
             nominee_unit=w.b1,
             fields=fields(title="Mô hình cà phê sạch Ea Kar"),
         )
-        w.foreign_photo = nomination.photos.get()
+        w.foreign_nomination_photo = nomination.photos.get()
         w.foreign_file = nomination.files.get()
         w.foreign_quota = services.quota_set(
             issuer=w.b,

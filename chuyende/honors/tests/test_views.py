@@ -169,12 +169,12 @@ def test_out_of_scope_decisions_and_files_answer_404(client, world):
     client.force_login(world.bob)
     for url in (
         reverse("honors:decision_docx", args=[world.foreign_decision.pk]),
-        reverse("honors:photo_file", args=[world.foreign_photo.pk]),
+        reverse("honors:photo_file", args=[world.foreign_nomination_photo.pk]),
         reverse("honors:evidence_file", args=[world.foreign_file.pk]),
     ):
         assert client.get(url).status_code == 404
     client.force_login(world.mallory)
-    photo = client.get(reverse("honors:photo_file", args=[world.foreign_photo.pk]))
+    photo = client.get(reverse("honors:photo_file", args=[world.foreign_nomination_photo.pk]))
     assert photo.status_code == 200 and b"".join(photo.streaming_content) == JPEG
 
 

@@ -26,7 +26,7 @@ OBJECT_URLS = {
     "honors:nomination_detail": _nomination,
     "honors:nomination_edit": _pending,
     "honors:nomination_act": _pending,
-    "honors:photo_file": lambda w: (foreign(w), {"pk": w.foreign_photo.pk})[1],
+    "honors:photo_file": lambda w: (foreign(w), {"pk": w.foreign_nomination_photo.pk})[1],
     "honors:evidence_file": lambda w: (foreign(w), {"pk": w.foreign_file.pk})[1],
     "honors:decision_detail": _decision,
     "honors:decision_docx": _decision,
