@@ -79,24 +79,35 @@ def member_key(unit_id, status, gender, ethnicity, union_position) -> tuple:
 # Applying deltas ---------------------------------------------------------------------------------
 
 
-def _upsert_up_the_tree(model, key_columns, rows) -> None:
+# PostgreSQL types of the tally columns that are not text (other tables pass their own).
+TYPES = {"officer": "boolean", "unit_id": "bigint", "n": "integer"}
+
+
+def upsert_up_the_tree(model, key_columns, rows, types=None) -> None:
     """Add each row's n to the tally of its unit and of every ancestor of that unit.
 
     rows: [(unit_id, *key, n)], n negative to subtract. A few rows (a member's save, a move)
     climb the tree in SQL, one statement; a batch (an import) climbs it in Python first, so
-    that each ancestor's row is written once rather than once per unit below it."""
+    that each ancestor's row is written once rather than once per unit below it. `types`: the
+    PostgreSQL types of the columns that are not text (a NULL or a boolean in the first row
+    must not decide a column's type)."""
+    types = TYPES if types is None else types
     rows = [row for row in rows if row[-1]]
     if not rows:
         return
     if len(rows) > FEW:
-        _upsert(model, key_columns, _climbed(rows))
+        _upsert(model, key_columns, _climbed(rows), types)
         return
     q = connection.ops.quote_name
     table, units = q(model._meta.db_table), q(Unit._meta.db_table)
     columns = ["unit_id", *key_columns, "n"]
     keys = ", ".join(f"d.{q(c)}" for c in key_columns)
     depths = ", ".join(f"({depth})" for depth in range(1, MAX_DEPTH + 1))
-    row_marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    if connection.vendor == "postgresql":
+        marks = [f"%s::{types.get(c, 'text')}" for c in columns]
+    else:
+        marks = ["%s"] * len(columns)
+    row_marks = "(" + ", ".join(marks) + ")"
     for chunk in _chunks(rows):
         sql = (
             f"WITH d ({', '.join(q(c) for c in columns)})"
@@ -136,7 +147,7 @@ def _climbed(rows) -> list[tuple]:
     return [(pk, *key, n) for (_depth, pk, *key), n in sorted(totals.items()) if n]
 
 
-def _upsert(model, key_columns, rows) -> None:
+def _upsert(model, key_columns, rows, types) -> None:
     """Add n to each (unit_id, *key) tally row, creating it if missing."""
     q = connection.ops.quote_name
     table = q(model._meta.db_table)
@@ -144,8 +155,7 @@ def _upsert(model, key_columns, rows) -> None:
     conflict = ", ".join(q(c) for c in ["unit_id", *key_columns])
     if connection.vendor == "postgresql":
         # one array per column: a statement of fixed size, whatever the number of rows
-        types = {"officer": "boolean[]", "unit_id": "bigint[]", "n": "integer[]"}
-        arrays = ", ".join(f"%s::{types.get(c, 'text[]')}" for c in ["unit_id", *key_columns, "n"])
+        arrays = ", ".join(f"%s::{types.get(c, 'text')}[]" for c in ["unit_id", *key_columns, "n"])
         for chunk in _chunks(rows, 20000):
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -168,9 +178,9 @@ def apply(members: Counter | None = None, units: Counter | None = None) -> None:
     """Add member deltas {(unit_id, status, gender, ethnicity, officer): n} and unit deltas
     {(unit_id, kind): n} to the units named and all their ancestors."""
     if members:
-        _upsert_up_the_tree(MemberTally, MEMBER_KEY, [(*k, n) for k, n in members.items()])
+        upsert_up_the_tree(MemberTally, MEMBER_KEY, [(*k, n) for k, n in members.items()])
     if units:
-        _upsert_up_the_tree(UnitTally, UNIT_KEY, [(*k, n) for k, n in units.items()])
+        upsert_up_the_tree(UnitTally, UNIT_KEY, [(*k, n) for k, n in units.items()])
 
 
 # Members -----------------------------------------------------------------------------------------

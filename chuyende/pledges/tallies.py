@@ -30,22 +30,23 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
+from chuyende.org import tallies as org_tallies
 from chuyende.org.choices import MAJORITY_ETHNICITY, MemberStatus
 from chuyende.org.models import Member, Unit
-from chuyende.org.tallies import FEW, MAX_DEPTH, STEP, _chunks, _climbed
+from chuyende.org.tallies import STEP, _chunks
 
 from .models import Evaluation, Pledge, PledgeTally
 
 KEY = ("year", "status", "active", "gender", "minority", "rating", "title")
 COLUMNS = ("unit_id", *KEY)
-# PostgreSQL array types of the columns, for one statement of fixed size per batch.
-ARRAY_TYPES = {
-    "unit_id": "bigint[]",
-    "year": "integer[]",
-    "active": "boolean[]",
-    "minority": "boolean[]",
-    "title": "boolean[]",
-    "n": "integer[]",
+# PostgreSQL types of the columns that are not text (a NULL rating must not decide a type).
+TYPES = {
+    "unit_id": "bigint",
+    "year": "integer",
+    "active": "boolean",
+    "minority": "boolean",
+    "title": "boolean",
+    "n": "integer",
 }
 ACTIVE = MemberStatus.ACTIVE.value
 
@@ -87,69 +88,7 @@ def apply(deltas: Counter) -> None:
     """Add {(unit_id, *KEY): n} to the units named and all their ancestors. A few rows climb
     the tree in SQL (one statement); a batch climbs it in Python first (each ancestor's row
     written once)."""
-    rows = [(*k, n) for k, n in deltas.items() if n]
-    if not rows:
-        return
-    if len(rows) > FEW:
-        _upsert(_climbed(rows))
-    else:
-        _upsert_climbing(rows)
-
-
-def _upsert_climbing(rows) -> None:
-    q = connection.ops.quote_name
-    table, units = q(PledgeTally._meta.db_table), q(Unit._meta.db_table)
-    columns = [*COLUMNS, "n"]
-    keys = ", ".join(f"d.{q(c)}" for c in KEY)
-    depths = ", ".join(f"({depth})" for depth in range(1, MAX_DEPTH + 1))
-    if connection.vendor == "postgresql":  # typed, whatever the first row holds
-        marks = [f"%s::{ARRAY_TYPES.get(c, 'text[]')[:-2]}" for c in columns]
-    else:
-        marks = ["%s"] * len(columns)
-    row_marks = "(" + ", ".join(marks) + ")"
-    for chunk in _chunks(rows):
-        sql = (
-            f"WITH d ({', '.join(q(c) for c in columns)})"
-            f" AS (VALUES {', '.join([row_marks] * len(chunk))}),"
-            f" k (depth) AS (VALUES {depths})"
-            f" INSERT INTO {table} ({', '.join(q(c) for c in columns)})"
-            f" SELECT a.id, {keys}, SUM(d.n) FROM d"
-            f" JOIN {units} u ON u.id = d.unit_id"
-            " JOIN k ON k.depth <= u.depth"
-            f" JOIN {units} a ON a.path = SUBSTR(u.path, 1, k.depth * {STEP})"
-            f" WHERE 1 = 1 GROUP BY a.depth, a.id, {keys} HAVING SUM(d.n) <> 0"
-            " ORDER BY a.depth, a.id"
-            f" ON CONFLICT ({', '.join(q(c) for c in COLUMNS)})"
-            f" DO UPDATE SET n = {table}.n + excluded.n"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value for row in chunk for value in row])
-
-
-def _upsert(rows) -> None:
-    """Add n to each (unit_id, *KEY) row, creating it if missing; rows come top-down."""
-    q = connection.ops.quote_name
-    table = q(PledgeTally._meta.db_table)
-    names = ", ".join(q(c) for c in [*COLUMNS, "n"])
-    conflict = ", ".join(q(c) for c in COLUMNS)
-    if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{ARRAY_TYPES.get(c, 'text[]')}" for c in [*COLUMNS, "n"])
-        for chunk in _chunks(rows, 20000):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
-                    f" ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
-                    [list(column) for column in zip(*chunk, strict=True)],
-                )
-        return
-    row_marks = "(" + ", ".join(["%s"] * (len(COLUMNS) + 1)) + ")"
-    for chunk in _chunks(rows, 2000):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {', '.join([row_marks] * len(chunk))}"
-                f" ON CONFLICT ({conflict}) DO UPDATE SET n = {table}.n + excluded.n",
-                [value for row in chunk for value in row],
-            )
+    org_tallies.upsert_up_the_tree(PledgeTally, KEY, [(*k, n) for k, n in deltas.items()], TYPES)
 
 
 # Pledge and evaluation writes --------------------------------------------------------------------
