@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test test-fast bench faults fuzz lint messages demo clean smoke
+.PHONY: run test test-fast bench faults fuzz lint messages demo clean smoke docs
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required: install it and retry."; exit 1; }
@@ -47,6 +47,19 @@ smoke:
 fuzz: $(STAMP)
 	@$(BIN)/python -c 'import atheris' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[fuzz]'
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) $(BIN)/python -m fuzz $(if $(FUZZ_TARGET),--only $(FUZZ_TARGET))
+
+# The documentation site (mkdocs.yml, docs/) into var/site/: the guides' screenshots retaken by a
+# browser test on the demo (Debian's Chromium), the configuration reference regenerated, then a
+# strict build. Offline once the docs extra is installed.
+docs: $(STAMP)
+	@$(BIN)/python -c 'import mkdocs, material' 2>/dev/null || $(BIN)/python -m pip install --quiet -e '.[docs]'
+	rm -rf docs/img/screens
+	DOCS_SCREENSHOTS_DIR=docs/img/screens REQUIRE_BROWSER=1 $(BIN)/python -m pytest tests/browser/test_docs_screenshots.py -q
+	$(BIN)/python docs/gen/config_reference.py docs/admin/configuration.md
+	$(BIN)/python docs/gen/config_reference.py --lang en docs/en/admin/configuration.md
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir var/site
+	@echo "==> Documentation site in var/site/ (open var/site/index.html, or for search:"
+	@echo "    $(BIN)/python -m http.server -d var/site 8001  then http://127.0.0.1:8001/)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check chuyende benchmarks tests fuzz

@@ -469,6 +469,11 @@ def _pg_cluster():
 
 
 def run(*, scale: str):
+    print(
+        "contest: rate limits off (RATELIMIT_ENABLED=False, CONTESTS_STARTS_PER_ADDRESS "
+        "unlimited): every simulated participant comes from this one address, which the "
+        "per-address limits would refuse; this measures capacity, not the limits"
+    )
     call_command("migrate", verbosity=0)
     from chuyende.demo.builder import build_demo
 

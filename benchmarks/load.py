@@ -7,6 +7,11 @@ real login form (GET for the CSRF token, POST) as the demo personas, in a mix li
 (mostly grassroots officers and members, a few upper-level and provincial officers), then each
 walks the main pages of its role in a closed loop with no think time for LOAD_SECONDS.
 
+A member's account meets the privacy notice (`chuyende.privacy`, PRIVACY_CONSENT_GATE) at its
+first page: the virtual user reads it and agrees, as a member would (GET the notice, POST its
+form), then goes on to the page it asked for; the notice is counted as a page like the others
+("privacy notice") and stays in the member's walk.
+
 Per page and persona: requests, server time (the `Server-Timing: app;dur=` header that
 `chuyende.core.middleware.ServerTimingMiddleware` puts on every response: Django's own time,
 without the wait for a free worker), client latency (connect, queue, server, transfer),
@@ -47,12 +52,15 @@ import time
 from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus, urlencode, urlsplit
 
 from .common import p, write
 
 TARGET_MS = 300
 PASSWORD = "demo"
+# The privacy notice a member passes once (chuyende.privacy: privacy:consent), and its page name.
+CONSENT_PATH = "/privacy/consent/"
+NOTICE_PAGE = "privacy notice"
 ROOT = Path(__file__).resolve().parent.parent
 # Who the virtual users are, in the order they are handed out: user i is MIX[i % len(MIX)].
 # Twenty users: 6 grassroots officers, 5 members, 4 upper-level officers, 2 provincial
@@ -129,6 +137,22 @@ def csrf_token(html: bytes) -> str | None:
         return None
     value = _VALUE.search(found.group(0))
     return value.group(1).decode() if value else None
+
+
+def form_value(html: bytes, name: str) -> str | None:
+    """The value of the first input of a page with this name (a hidden field)."""
+    found = re.search(
+        rb"<input[^>]*\bname=[\"']" + re.escape(name.encode()) + rb"[\"'][^>]*>", html
+    )
+    if found is None:
+        return None
+    value = _VALUE.search(found.group(0))
+    return value.group(1).decode() if value else ""
+
+
+def is_consent_gate(status: int, location: str, consent_path: str = CONSENT_PATH) -> bool:
+    """Whether an answer sends the user to the privacy notice before the page asked for."""
+    return status in (301, 302, 303, 307) and urlsplit(location).path == consent_path
 
 
 def update_cookies(jar: dict, set_cookie_headers: list[str]) -> None:
@@ -341,21 +365,32 @@ class Browser:
             return f"login POST answered {answer.status}"
         return ""
 
+    def accept_notice(self, location: str) -> tuple[Response, str]:
+        """Read the privacy notice the server sent us to and agree to it, as a member does:
+        GET the page, tick the box, POST the form (with the page's `next`). Returns the notice
+        page's response and "" or what went wrong."""
+        page = self.request("GET", location)
+        token = csrf_token(page.body)
+        if page.status != 200 or not token:
+            return page, f"notice answered {page.status}, token {'found' if token else 'missing'}"
+        form = {"csrfmiddlewaretoken": token, "agree": "on"}
+        target = form_value(page.body, "next")
+        if target is not None:
+            form["next"] = target
+        answer = self.request("POST", urlsplit(location).path, form)
+        if answer.status not in (302, 303):
+            return page, f"consent POST answered {answer.status}"
+        return page, ""
+
     def close(self):
         if self.conn is not None:
             self.conn.close()
             self.conn = None
 
 
-def fetch(browser: Browser, persona: str, page: str, path: str) -> Sample:
-    try:
-        response = browser.request("GET", path)
-    except (OSError, http.client.HTTPException) as exc:
-        return Sample(persona, page, 0, None, 0.0, type(exc).__name__)
-    error = ""
-    if response.status != 200:
-        location = response.headers.get("Location", "")
-        error = f"{response.status} {location}".strip()
+def _sample(persona: str, page: str, response: Response, error: str = "") -> Sample:
+    if not error and response.status != 200:
+        error = f"{response.status} {response.headers.get('Location', '')}".strip()
     return Sample(
         persona,
         page,
@@ -365,6 +400,32 @@ def fetch(browser: Browser, persona: str, page: str, path: str) -> Sample:
         error,
         response.cpu_ms,
     )
+
+
+def fetch_page(browser: Browser, persona: str, page: str, path: str) -> list[Sample]:
+    """The page, as a user gets it: when the privacy notice stands before it (a member who has
+    not agreed yet), the notice is read and agreed to first and the page asked for again. The
+    samples: the notice's (a page like the others, NOTICE_PAGE), then the page's own, last."""
+    try:
+        response = browser.request("GET", path)
+        if not is_consent_gate(response.status, response.headers.get("Location", "")):
+            return [_sample(persona, page, response)]
+        notice, problem = browser.accept_notice(response.headers["Location"])
+        gate = _sample(persona, NOTICE_PAGE, notice, problem)
+        if problem:
+            return [gate, Sample(persona, page, 0, None, 0.0, f"privacy notice: {problem}")]
+        return [gate, _sample(persona, page, browser.request("GET", path))]
+    except (OSError, http.client.HTTPException) as exc:
+        return [Sample(persona, page, 0, None, 0.0, type(exc).__name__)]
+
+
+def fetch(browser: Browser, persona: str, page: str, path: str) -> Sample:
+    """One GET, as it answers (a redirect is an error)."""
+    try:
+        response = browser.request("GET", path)
+    except (OSError, http.client.HTTPException) as exc:
+        return Sample(persona, page, 0, None, 0.0, type(exc).__name__)
+    return _sample(persona, page, response)
 
 
 # The pages of each persona --------------------------------------------------------------------
@@ -385,7 +446,7 @@ def personas(usernames) -> dict[str, Persona]:
     from django.utils import timezone
 
     from chuyende.contests.models import Round
-    from chuyende.org.models import RoleAssignment
+    from chuyende.org.models import Member, RoleAssignment
     from chuyende.plans.models import Plan
     from chuyende.reports.models import Report, ReportForm
 
@@ -454,6 +515,8 @@ def personas(usernames) -> dict[str, Persona]:
             board = reverse("contests:leaderboard", args=[round_.contest_id, round_.pk])
             pages.append(("contest leaderboard", [board]))
         pages.append(("notifications", [reverse("notifications:notification_list")]))
+        if Member.objects.filter(user=user).exists():  # the privacy notice, read again
+            pages.append((NOTICE_PAGE, [reverse("privacy:consent")]))
         found[username] = Persona(username, role, unit.display_name, pages)
     return found
 
@@ -718,7 +781,7 @@ def _check_pages(port, catalogue) -> tuple[dict, list[dict]]:
         browsers[name] = browser
         kept = []
         for page, urls in persona.pages:
-            samples = [fetch(browser, name, page, url) for url in urls]
+            samples = [fetch_page(browser, name, page, url)[-1] for url in urls]
             bad = [
                 f"{url}: {s.status} {s.error}"
                 for url, s in zip(urls, samples, strict=True)
@@ -744,7 +807,7 @@ def _baseline(browsers, catalogue, repeat) -> tuple[list[Sample], float]:
         for page, urls in catalogue[name].pages:
             for i in range(repeat):
                 began = time.perf_counter()
-                samples.append(fetch(browser, name, page, urls[i % len(urls)]))
+                samples.extend(fetch_page(browser, name, page, urls[i % len(urls)]))
                 busy += time.perf_counter() - began
     return samples, busy
 
@@ -783,7 +846,7 @@ def _load(port, catalogue, users, seconds, login_checks, meter) -> tuple[list[Sa
             page, urls = pages[step % len(pages)]
             turn = turns.get(page, rng.randrange(len(urls)))
             turns[page] = turn + 1
-            mine.append(fetch(browser, name, page, urls[turn % len(urls)]))
+            mine.extend(fetch_page(browser, name, page, urls[turn % len(urls)]))
             step += 1
         browser.close()
         with lock:

@@ -1,5 +1,7 @@
 """The `chuyende` console script: Django's management commands with the project's settings,
-plus `chuyende run`, which serves the web application and a task worker together."""
+plus `chuyende run`, which serves the web application and a task worker together, and
+`chuyende --version` (or `chuyende version`): this release with its Django and Python, printed
+without reading the settings or touching a database."""
 
 import os
 import signal
@@ -9,6 +11,17 @@ import sys
 
 def _setup_env():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chuyende.settings")
+
+
+def version_line() -> str:
+    """ "chuyende 0.9.0 (Django 5.2.19, Python 3.11.7)": what support asks for first."""
+    import platform
+
+    import django
+
+    from chuyende import __version__
+
+    return f"chuyende {__version__} (Django {django.get_version()}, Python {platform.python_version()})"
 
 
 def run_server(port: str) -> int:
@@ -39,6 +52,7 @@ def run_server(port: str) -> int:
     # Nightly jobs re-queue themselves; queue the first run when none is waiting (a failure here
     # must not stop the server from starting).
     subprocess.run([*manage, "anonymise_members", "--schedule"], check=False)
+    subprocess.run([*manage, "send_reminders", "--schedule"], check=False)
     # db_worker with recovery of lost tasks (chuyende.core.workers)
     worker = subprocess.Popen([*manage, "worker", "--queue-name", "*"])
     procs = [web, worker]
@@ -68,6 +82,10 @@ def run_server(port: str) -> int:
 
 def main(argv=None) -> int:
     argv = list(sys.argv if argv is None else argv)
+    # Django answers `version` and `--version` with its own version alone; ours comes first.
+    if argv[1:] in (["version"], ["--version"]):
+        print(version_line())
+        return 0
     _setup_env()
     if len(argv) > 1 and argv[1] == "run":
         port = argv[2] if len(argv) > 2 else os.environ.get("PORT", "8000")

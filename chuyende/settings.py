@@ -200,6 +200,9 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_MB", 400) * 1024 * 1024
 # Personal data (chuyende.privacy, docs/privacy.md): members who left or transferred out more
 # than this many days ago are anonymised nightly (default 5 years: one union congress term).
 PRIVACY_RETENTION_DAYS = env_int("PRIVACY_RETENTION_DAYS", 1826)
+# Working files of imports and exports (uploaded member sheets, the cells read from them, error
+# lists, exported lists, paper-pledge import rows) are deleted this many days after the job.
+PRIVACY_WORK_FILE_DAYS = env_int("PRIVACY_WORK_FILE_DAYS", 30)
 # A member passes the privacy notice once per version before the other pages.
 PRIVACY_CONSENT_GATE = env_bool("PRIVACY_CONSENT_GATE", True)
 
@@ -243,7 +246,10 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Rate limits (chuyende.core.ratelimit, counted in the cache): the public pages per address and
 # per identity, and log-in failures (a username + address pair is locked after
 # LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES; a username or an address alone after
-# more). PROXY_COUNT: the proxies in front whose X-Forwarded-For hops are trusted.
+# more). BEHIND_PROXY: a reverse proxy of ours stands in front; PROXY_COUNT: how many, whose
+# X-Forwarded-For hops are trusted (chuyende.core.audit.client_address decides the client's
+# address for the audit log and the rate limits alike).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
@@ -273,6 +279,31 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Uploaded files in a private bucket of an S3-compatible object store instead of MEDIA_ROOT when
+# S3_BUCKET is set (`pip install 'chuyende[s3]'`; chuyende.core.storage.PrivateS3Storage).
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("S3_BUCKET needs django-storages: pip install 'chuyende[s3]'")
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "location": env_str("S3_PREFIX").strip("/"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        # another endpoint than AWS's: bucket in the path (MinIO, Ceph and most others need it)
+        "addressing_style": "path" if env_str("S3_ENDPOINT_URL") else None,
+    }
+    if env_str("S3_ACCESS_KEY_ID"):  # otherwise boto3's own chain (AWS_* variables, a role)
+        _s3_options["access_key"] = env_str("S3_ACCESS_KEY_ID")
+        _s3_options["secret_key"] = env_str("S3_SECRET_ACCESS_KEY")
+    STORAGES["default"] = {
+        "BACKEND": "chuyende.core.storage.PrivateS3Storage",
+        "OPTIONS": _s3_options,
+    }
 
 # Security. HTTPS=false only for a local demo on http://127.0.0.1.
 SESSION_COOKIE_SECURE = HTTPS
@@ -281,7 +312,7 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"

@@ -98,7 +98,10 @@ def _content(response) -> bytes:
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_member_and_unit_list_exports(client, hostile, kind, fmt):
     client.force_login(hostile.bob)
-    client.post(reverse("transfer:export_start"), {"kind": kind, "format": fmt, "full": "1"})
+    client.post(
+        reverse("transfer:export_start"),
+        {"kind": kind, "format": fmt, "full": "1", "reason": "Kiểm tra công thức"},
+    )
     job = ExportJob.objects.get()
     assert job.status == "done", job.message
     content = _content(client.get(reverse("transfer:export_file", args=[job.pk])))

@@ -51,14 +51,20 @@ OBJECT_DOWNLOADS = {
     "transfer:import_errors": [""],
     "transfer:export_file": [""],
 }
+# Downloads with personal fields, made only with a reason (chuyende.core.reasons): posted with
+# one. Out of scope they answer 403/404 as the rest; without a reason, no file (400).
+REASONED_DOWNLOADS = {
+    "study:participants_xlsx": {"reason": "Đối chiếu danh sách dự học"},
+}
 PDF_ROUTES = {
     ("contests:certificate", "?format=pdf"),
     ("pledges:pledge_pdf", ""),
     ("reports:report_pdf", ""),
 }
 
-# Downloads whose unit comes in the query string: B's unit asked for out of scope must not give
-# B's data (the view answers with the asker's own unit, or refuses).
+# Downloads whose unit comes in the query string: B's unit asked for out of scope is refused
+# (403/404), never answered with B's data nor, silently, with the asker's own unit
+# (chuyende/core/tests/test_unit_query_scoping.py walks every page that takes ?unit=).
 QUERY_DOWNLOADS = {
     "pledges:import_template": lambda w: f"?unit={w.b1.pk}",
 }
@@ -197,11 +203,8 @@ def test_a_unit_named_in_the_query_never_gives_its_data_out_of_scope(client, wor
         client.force_login(getattr(world, username))
         for name, query in QUERY_DOWNLOADS.items():
             response = client.get(reverse(name) + query(world))
-            body = _body(response)
-            if response.status_code in (403, 404):
-                assert "Content-Disposition" not in response, (username, name)
-                continue
-            text = _text_of(body)
+            _assert_no_file(response, (username, name))
+            text = _text_of(_body(response))
             for foreign in FOREIGN_TEXT:
                 assert foreign not in text, (username, name, foreign)
 
@@ -215,3 +218,24 @@ def test_blank_templates_need_a_unit_to_import_into(client, world):
     client.force_login(world.mallory)
     for name, query in BLANK_TEMPLATES.items():
         _assert_file(client.get(reverse(name) + query), name)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", OUTSIDERS)
+def test_out_of_scope_reasoned_downloads_answer_403_or_404_and_never_a_file(
+    client, world, username
+):
+    client.force_login(getattr(world, username))
+    for name, data in REASONED_DOWNLOADS.items():
+        _assert_no_file(client.post(_url(world, name), data), (username, name))
+
+
+@pytest.mark.django_db
+def test_reasoned_downloads_in_scope_need_their_reason(client, world):
+    client.force_login(world.mallory)
+    for name, data in REASONED_DOWNLOADS.items():
+        refused = client.post(_url(world, name), {})
+        assert refused.status_code == 400, name
+        assert "Content-Disposition" not in refused, name
+        assert not _body(refused).startswith(FILE_SIGNS), name
+        _assert_file(client.post(_url(world, name), data), name)

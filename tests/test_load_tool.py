@@ -211,3 +211,105 @@ def test_browser_reports_a_refused_login(app_port):
 def test_fetch_counts_a_dead_server_as_an_error():
     sample = load.fetch(load.Browser(load._free_port(), timeout=2), "xem", "home", "/")
     assert not sample.ok and sample.status == 0 and sample.error == "ConnectionRefusedError"
+
+
+class _GatedApp(_App):
+    """The same login, then the privacy notice before any page until the member agrees (a
+    cookie stands for the consent record)."""
+
+    consents: list = []
+
+    def do_GET(self):
+        cookies = self.headers.get("Cookie", "")
+        if self.path.startswith(load.CONSENT_PATH) and "sessionid=good" in cookies:
+            form = (
+                b'<form method="post" action="/i18n/setlang/"><input type="hidden"'
+                b' name="csrfmiddlewaretoken" value="formtok"></form>'
+                b'<form method="post" id="consent-form"><input type="hidden"'
+                b' name="csrfmiddlewaretoken" value="formtok">'
+                b'<input type="hidden" name="next" value="/pledges/mine/">'
+                b'<input type="checkbox" name="agree"></form>'
+            )
+            self._answer(200, form, [("Server-Timing", "app;dur=9.5, cpu;dur=3.0")])
+        elif "sessionid=good" in cookies and "consented=1" not in cookies:
+            target = f"{load.CONSENT_PATH}?next=%2Fpledges%2Fmine%2F"
+            self._answer(302, headers=[("Location", target)])
+        else:
+            super().do_GET()
+
+    def do_POST(self):
+        if not self.path.startswith(load.CONSENT_PATH):
+            return super().do_POST()
+        length = int(self.headers["Content-Length"])
+        form = parse_qs(self.rfile.read(length).decode())
+        self.consents.append(form)
+        if form.get("agree") == ["on"] and form.get("csrfmiddlewaretoken") == ["formtok"]:
+            self._answer(
+                302, headers=[("Location", form["next"][0]), ("Set-Cookie", "consented=1")]
+            )
+        else:
+            self._answer(200, b"tick the box")
+
+
+@pytest.fixture
+def gated_port():
+    _GatedApp.consents = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _GatedApp)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_member_agrees_to_the_privacy_notice_and_the_notice_counts_as_a_page(gated_port):
+    browser = load.Browser(gated_port)
+    assert browser.login("doanvien", "demo", "/accounts/login/") == ""
+    notice, page = load.fetch_page(browser, "doanvien", "my pledge", "/pledges/mine/")
+    assert (notice.page, notice.status, notice.server_ms, notice.cpu_ms) == (
+        load.NOTICE_PAGE,
+        200,
+        9.5,
+        3.0,
+    )
+    assert notice.ok and page.ok and page.page == "my pledge" and page.server_ms == 4.5
+    # the form was sent as a member sends it: the box ticked, the page's token and next
+    assert _GatedApp.consents == [
+        {"csrfmiddlewaretoken": ["formtok"], "agree": ["on"], "next": ["/pledges/mine/"]}
+    ]
+    # once agreed, the pages come straight
+    assert [s.page for s in load.fetch_page(browser, "doanvien", "home", "/")] == ["home"]
+    assert len(_GatedApp.consents) == 1
+    summary = load.summarize([notice, page])
+    assert summary[("doanvien", load.NOTICE_PAGE)]["server_p50"] == 9.5
+    browser.close()
+
+
+def test_the_gate_is_told_from_other_redirects():
+    assert load.is_consent_gate(302, "/privacy/consent/?next=%2F")
+    assert load.is_consent_gate(302, "http://testserver/privacy/consent/")
+    assert not load.is_consent_gate(302, "/accounts/login/?next=/privacy/consent/")
+    assert not load.is_consent_gate(200, "/privacy/consent/")
+    assert load.form_value(b'<input type="hidden" name="next" value="/x/">', "next") == "/x/"
+    assert load.form_value(b'<input type="hidden" name="next">', "next") == ""
+    assert load.form_value(b'<input name="other" value="1">', "next") is None
+
+
+def test_a_refused_consent_is_an_error_of_the_page(gated_port):
+    browser = load.Browser(gated_port)
+    browser.login("doanvien", "demo", "/accounts/login/")
+    original = load.csrf_token
+    try:
+        load.csrf_token = lambda html: "wrongtok"  # the POST is refused, the notice shown again
+        notice, page = load.fetch_page(browser, "doanvien", "home", "/")
+    finally:
+        load.csrf_token = original
+    assert not notice.ok and notice.error == "consent POST answered 200"
+    assert not page.ok and page.error == "privacy notice: consent POST answered 200"
+
+
+@pytest.mark.django_db
+def test_a_persona_with_a_member_record_walks_the_privacy_notice_too(world):
+    found = load.personas(["dave", "carol"])
+    assert (load.NOTICE_PAGE, [load.CONSENT_PATH]) in found["dave"].pages  # Bình's account
+    assert load.NOTICE_PAGE not in [page for page, _urls in found["carol"].pages]

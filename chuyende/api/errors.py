@@ -24,7 +24,7 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
-def _message(code: str, exc) -> str:
+def _message(code: str, exc, method: str = "") -> str:
     """The message for a code, in the active language."""
     messages = {
         "not_authenticated": _(
@@ -46,9 +46,7 @@ def _message(code: str, exc) -> str:
         "server_error": _("Something went wrong on the server. The error has been logged."),
     }
     if code == "method_not_allowed":
-        return _("The method %(method)s is not allowed here.") % {
-            "method": getattr(exc, "method", "")
-        }
+        return _("The method %(method)s is not allowed here.") % {"method": method}
     if code == "throttled":
         wait = getattr(exc, "wait", None)
         return _("Too many requests. Try again in %(seconds)s seconds.") % {
@@ -129,7 +127,8 @@ def exception_handler(exc, context):
             code = "method_not_allowed"
         elif isinstance(exc, exceptions.Throttled):
             code = "throttled"
-        message = _message(code, exc)
+        request = context.get("request")
+        message = _message(code, exc, method=getattr(request, "method", "") or "")
         if isinstance(exc, Conflict):
             message = str(exc.detail)
         response.data = error_body(code, message)

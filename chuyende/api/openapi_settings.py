@@ -1,6 +1,8 @@
 """The OpenAPI document's settings (drf-spectacular), plain data read by chuyende/settings.py:
 no Django import here."""
 
+from chuyende import __version__
+
 DESCRIPTION = """
 The data of the union tree that the caller's account may see, as on the screens.
 
@@ -26,7 +28,7 @@ stable, `message` is in Vietnamese unless `Accept-Language: en`.
 SPECTACULAR_SETTINGS = {
     "TITLE": "chuyende API",
     "DESCRIPTION": DESCRIPTION,
-    "VERSION": "1",
+    "VERSION": __version__,  # info.version: the release (pyproject.toml); the API's is the /v1 path
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,

@@ -1,7 +1,8 @@
 """What the API answers (read-only representations) and what it accepts (figures, filters).
 
 Members are masked exactly as on the screens (chuyende.core.masking): personal data in full only
-for the caller's own record; the API never reveals it otherwise.
+for the caller's own record; the API never reveals it otherwise. Ethnicity shows, as on the
+member list, to the roles that may reveal personal data; religion only on the caller's own.
 """
 
 from django.utils.translation import gettext as _
@@ -10,8 +11,10 @@ from rest_framework import serializers
 
 from chuyende.contests.models import Contest, Round
 from chuyende.core import masking
+from chuyende.core.scoping import user_scope
 from chuyende.org.choices import ETHNICITY_CHOICES, Gender, MemberStatus, UnitKind
 from chuyende.org.models import Member, Unit
+from chuyende.org.selectors import sensitive_allowed
 from chuyende.outreach.choices import Channel, PostStatus
 from chuyende.outreach.models import OutreachPost
 from chuyende.plans.choices import AssignmentStatus, PlanStatus
@@ -96,6 +99,13 @@ class MemberSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
     email = serializers.SerializerMethodField()
     id_number = serializers.SerializerMethodField()
+    ethnicity = serializers.SerializerMethodField(
+        help_text="Sensitive: shown to the roles that may reveal personal data in the member's "
+        "unit (as the member list shows it), and on the caller's own record; “•••” otherwise."
+    )
+    religion = serializers.SerializerMethodField(
+        help_text="Sensitive: only on the caller's own record; “•••” otherwise."
+    )
 
     class Meta:
         model = Member
@@ -138,6 +148,17 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def get_id_number(self, member) -> str:
         return member.id_number if self._own(member) else masking.mask_id_number(member.id_number)
+
+    def get_ethnicity(self, member) -> str:
+        request = self.context.get("request")
+        if self._own(member) or (
+            request and user_scope(request.user).allows("reveal", member.unit.path)
+        ):
+            return member.ethnicity
+        return masking.MASK * 3
+
+    def get_religion(self, member) -> str:
+        return member.religion if self._own(member) else masking.MASK * 3
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -616,6 +637,19 @@ class MemberFilters(fields.Serializer):
         help_text="An ethnic group, or “minority” for every group but Kinh.",
     )
     status = fields.ChoiceField(choices=MemberStatus.choices, required=False)
+
+    def validate(self, attrs):
+        """Filtering by ethnicity tells each member's: only for the roles that see it (the
+        reveal right over every member listed, chuyende.org.selectors.sensitive_allowed)."""
+        request = self.context.get("request")
+        if attrs.get("ethnicity") and not sensitive_allowed(
+            user=request.user if request else None, unit=attrs.get("unit")
+        ):
+            raise serializers.ValidationError(
+                {"ethnicity": _("Your role does not allow filtering members by ethnicity.")},
+                code="permission_denied",
+            )
+        return attrs
 
 
 class PlanFilters(fields.Serializer):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuyende.core.scoping import ScopedQuerySet
 from chuyende.org.models import phone_validator
@@ -26,7 +27,7 @@ class QuestionKind(models.TextChoices):
 
 
 class AttemptStatus(models.TextChoices):
-    LIVE = "live", _("In progress")
+    LIVE = "live", pgettext_lazy("contest attempt status", "In progress")
     SUBMITTED = "submitted", _("Submitted")
 
 

@@ -1,6 +1,7 @@
 """The audit log: every write that matters records who, when, what and from which address."""
 
 import contextvars
+import ipaddress
 from contextlib import contextmanager
 
 from django.db import transaction
@@ -8,15 +9,51 @@ from django.db import transaction
 _client_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_ip", default=None)
 
 
-def client_ip(request) -> str | None:
-    """The client address; behind a proxy, the first X-Forwarded-For hop when configured."""
+def behind_proxy() -> bool:
+    """Whether a reverse proxy of ours stands in front (settings.BEHIND_PROXY)."""
     from django.conf import settings
 
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    return bool(getattr(settings, "BEHIND_PROXY", False))
+
+
+def client_address(request) -> str:
+    """The one decision of who is asking, as text: for audit rows, rate limits, API tokens,
+    consent records and contest entries alike.
+
+    REMOTE_ADDR, unless BEHIND_PROXY: then the X-Forwarded-For hop that the outermost of our
+    PROXY_COUNT proxies wrote (counted from the right; each proxy appends the address it saw).
+    The hops to its left are whatever the client sent and are never believed. Without a proxy
+    X-Forwarded-For is ignored altogether. The text may not be an address (see client_ip)."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR") or ""
+    if not behind_proxy():
+        return remote.strip()
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if not hops:
+        return remote.strip()
+    trusted = max(1, int(getattr(settings, "PROXY_COUNT", 1) or 1))
+    # fewer hops than proxies: every hop there was written by one of ours, the left-most first
+    return hops[-trusted] if len(hops) >= trusted else hops[0]
+
+
+def parse_address(text: str):
+    """The address in `text` (an IPv4-mapped IPv6 address as IPv4), or None."""
+    try:
+        ip = ipaddress.ip_address((text or "").strip())
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def client_ip(request) -> str | None:
+    """The client's address (client_address) when it is one, else None: what audit rows,
+    consent records, contest entries and API tokens store."""
+    ip = parse_address(client_address(request))
+    return str(ip) if ip is not None else None
 
 
 @contextmanager

@@ -6,7 +6,9 @@
                          checksum, every file's size and SHA-256
     database/db.sqlite3  SQLite: a copy made with SQLite's online backup API (WAL: writers go on)
     database/db.dump     PostgreSQL: pg_dump, custom format
-    media/...            the uploaded files (MEDIA_ROOT), without the import cache
+    media/...            the uploaded files, without the import cache: from MEDIA_ROOT, or with
+                         S3_BUCKET set every object of the bucket (under S3_PREFIX), read
+                         through the storage API, so the archive alone restores the site
 
 The snapshot is consistent: the table checksums are computed from the very snapshot that is
 archived (the SQLite copy; on PostgreSQL a REPEATABLE READ transaction whose snapshot pg_dump
@@ -14,8 +16,9 @@ imports). Files are collected after the database: every file the snapshot names 
 written (an upload is stored before its row commits).
 
 `chuyende restore ARCHIVE` brings an archive back into an empty database of the same vendor
-(it refuses one holding data unless forced), restores the files, then checks both against the
-manifest: same row count and checksum for every table, same SHA-256 for every file.
+(it refuses one holding data unless forced), restores the files (into MEDIA_ROOT, or the bucket:
+whichever storage the site uses now, whatever the backup was taken from), then checks both
+against the manifest: same row count and checksum for every table, same SHA-256 for every file.
 
 A table's checksum does not depend on the order of its rows: the sum, modulo 2**64, of a hash of
 each row's text. It is comparable only between two databases of the same vendor, which is all a
@@ -39,6 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connections
 
 FORMAT = 1
@@ -270,6 +275,56 @@ def _media_files(root: Path) -> list[tuple[str, Path]]:
     return found
 
 
+def _excluded(relative: str) -> bool:
+    return relative.startswith(MEDIA_EXCLUDED) or any(
+        part.startswith(".") for part in relative.split("/")
+    )
+
+
+def _media_target(media_root) -> tuple[Path | None, Storage | None]:
+    """Where the uploaded files are: a folder (media_root when given, or the default storage's
+    folder), or else the default storage itself (S3)."""
+    if media_root:
+        return Path(media_root), None
+    storage = storages["default"]
+    if isinstance(storage, FileSystemStorage):
+        return Path(storage.location), None
+    return None, storage
+
+
+def _stored_files(storage: Storage) -> dict[str, int | None]:
+    """{name: size} of the uploaded files in a storage that is not a folder, sorted by name; the
+    import cache and hidden names left out. An S3 bucket is listed in pages of 1,000 objects
+    with their sizes; another storage is walked with listdir (sizes unknown: None)."""
+    found: dict[str, int | None] = {}
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(bucket, "objects"):
+        prefix = (getattr(storage, "location", "") or "").strip("/")
+        prefix = f"{prefix}/" if prefix else ""
+        for item in bucket.objects.filter(Prefix=prefix):
+            name = item.key[len(prefix) :]
+            if name and not name.endswith("/"):
+                found[name] = item.size
+    else:
+        folders = [""]
+        while folders:
+            folder = folders.pop()
+            dirs, files = storage.listdir(folder)
+            folders.extend(f"{folder}{d}/" for d in dirs)
+            found.update((f"{folder}{f}", None) for f in files)
+    return {name: found[name] for name in sorted(found) if not _excluded(name)}
+
+
+def _put_stored(storage: Storage, name: str, path: Path) -> None:
+    """The file at path saved in the storage under exactly this name (replacing what is there)."""
+    if storage.exists(name):
+        storage.delete(name)
+    with open(path, "rb") as handle:
+        saved = storage.save(name, File(handle, name=name))
+    if saved != name:
+        raise BackupError(f"The file storage kept {name} as {saved}; the restore is incomplete.")
+
+
 class _HashingReader(io.RawIOBase):
     """Reads a file for the archive and hashes exactly what went in."""
 
@@ -306,12 +361,9 @@ def _sha256_file(path: Path) -> str:
 
 
 def _app_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from chuyende import __version__
 
-    try:
-        return version("chuyende")
-    except PackageNotFoundError:
-        return "unknown"
+    return __version__
 
 
 def _snapshot_sqlite(using: str, folder: Path) -> tuple[Path, dict]:
@@ -381,11 +433,52 @@ def _snapshot_postgresql(using: str, folder: Path) -> tuple[Path, dict]:
     return dump, {"tables": tables, "migrations": migrations, "server_version": server_version}
 
 
+def _archive_folder(tar: tarfile.TarFile, media: Path) -> list[dict]:
+    """Every uploaded file under the media folder into the archive; their manifest entries."""
+    entries = []
+    for relative, path in _media_files(media):
+        try:
+            handle = open(path, "rb")  # noqa: SIM115
+        except FileNotFoundError:  # deleted since the listing: not in the snapshot
+            continue
+        with handle:
+            size = os.fstat(handle.fileno()).st_size
+            info = tar.gettarinfo(arcname=MEDIA_PREFIX + relative, fileobj=handle)
+            info.size = size
+            reader = _HashingReader(handle)
+            tar.addfile(info, reader)
+        entries.append({"path": relative, "size": size, "sha256": reader.sha.hexdigest()})
+    return entries
+
+
+def _archive_stored(tar: tarfile.TarFile, storage: Storage, mtime: float) -> list[dict]:
+    """Every uploaded file of a storage that is not a folder (S3) into the archive, read
+    through the storage API; their manifest entries. Objects are never rewritten in place
+    (random names, no overwriting), so the size read when one is opened is the size of its
+    bytes; one deleted since the listing was not in the snapshot and is left out."""
+    entries = []
+    for relative in _stored_files(storage):
+        try:
+            handle = storage.open(relative, "rb")
+        except FileNotFoundError:
+            continue
+        with handle:
+            info = tarfile.TarInfo(MEDIA_PREFIX + relative)
+            info.size = handle.size
+            info.mtime = int(mtime)
+            info.mode = 0o644
+            reader = _HashingReader(handle)
+            tar.addfile(info, reader)
+        entries.append({"path": relative, "size": info.size, "sha256": reader.sha.hexdigest()})
+    return entries
+
+
 def backup(output_dir, *, using: str = "default", media_root=None) -> tuple[Path, dict]:
-    """Write the archive into output_dir; (its path, its manifest)."""
+    """Write the archive into output_dir; (its path, its manifest). The files come from
+    media_root when given, otherwise from the default storage (MEDIA_ROOT or the S3 bucket)."""
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
-    media = Path(media_root or settings.MEDIA_ROOT)
+    media, storage = _media_target(media_root)
     db = connections[using].settings_dict
     vendor = _vendor(db)
     now = dt.datetime.now(dt.UTC)
@@ -416,25 +509,19 @@ def backup(output_dir, *, using: str = "default", media_root=None) -> tuple[Path
                 "migrations": snapshot["migrations"],
             },
             "tables": snapshot["tables"],
+            # where the files were read from (informative: a restore puts them in whichever
+            # storage the site uses then)
+            "storage": "filesystem" if storage is None else type(storage).__name__,
             "files": [],
         }
         try:
             with tarfile.open(partial, "w:gz", compresslevel=3) as tar:
                 tar.add(db_file, arcname=member)
-                for relative, path in _media_files(media):
-                    try:
-                        handle = open(path, "rb")  # noqa: SIM115
-                    except FileNotFoundError:  # deleted since the listing: not in the snapshot
-                        continue
-                    with handle:
-                        size = os.fstat(handle.fileno()).st_size
-                        info = tar.gettarinfo(arcname=MEDIA_PREFIX + relative, fileobj=handle)
-                        info.size = size
-                        reader = _HashingReader(handle)
-                        tar.addfile(info, reader)
-                    manifest["files"].append(
-                        {"path": relative, "size": size, "sha256": reader.sha.hexdigest()}
-                    )
+                manifest["files"] = (
+                    _archive_folder(tar, media)
+                    if storage is None
+                    else _archive_stored(tar, storage, now.timestamp())
+                )
                 data = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
                 _add_bytes(tar, MANIFEST, data, now.timestamp())
             with open(partial, "rb") as handle:
@@ -611,11 +698,24 @@ def _pending_migrations() -> list[str]:
         return []
 
 
+def _staging(media: Path | None, archive) -> Path:
+    """Where the archive's files wait for the database to be restored: beside the files (a
+    rename then puts them in place) or, for a bucket, beside the archive (the backups' disk has
+    room for what an archive holds), else in the temporary folder."""
+    if media is not None:
+        return Path(tempfile.mkdtemp(prefix=".restore-", dir=media))
+    try:
+        return Path(tempfile.mkdtemp(prefix=".restore-", dir=Path(archive).resolve().parent))
+    except OSError:  # a read-only folder of archives
+        return Path(tempfile.mkdtemp(prefix="chuyende-restore-"))
+
+
 def restore(archive, *, database: dict | None = None, media_root=None, force: bool = False):
     """Restore the archive into the database (a Django settings dict; the default database when
-    None) and media_root; a RestoreReport of the check against the manifest."""
+    None) and media_root (the default storage when None: MEDIA_ROOT or the S3 bucket); a
+    RestoreReport of the check against the manifest."""
     db = database or connections["default"].settings_dict
-    media = Path(media_root or settings.MEDIA_ROOT)
+    media, storage = _media_target(media_root)
     vendor = _vendor(db)
     with tarfile.open(archive, "r:*") as tar:
         manifest = _manifest(tar)
@@ -633,18 +733,31 @@ def restore(archive, *, database: dict | None = None, media_root=None, force: bo
                 "it; run again with --yes to do so."
             )
         expected_files = {f["path"]: f for f in manifest["files"]}
-        conflicts = [
-            path
-            for path, entry in expected_files.items()
-            if (media / path).is_file() and (media / path).stat().st_size != entry["size"]
-        ]
+        if storage is None:
+            conflicts = [
+                path
+                for path, entry in expected_files.items()
+                if (media / path).is_file() and (media / path).stat().st_size != entry["size"]
+            ]
+            where = str(media)
+        else:
+            present = _stored_files(storage)
+            conflicts = [
+                path
+                for path, entry in expected_files.items()
+                if path in present
+                and (present[path] if present[path] is not None else storage.size(path))
+                != entry["size"]
+            ]
+            where = "the file storage"
         if conflicts and not force:
             raise BackupError(
-                f"{len(conflicts)} files of the backup exist in {media} with other contents "
+                f"{len(conflicts)} files of the backup exist in {where} with other contents "
                 f"(e.g. {conflicts[0]}); run again with --yes to replace them."
             )
-        media.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media))
+        if storage is None:
+            media.mkdir(parents=True, exist_ok=True)
+        staging = _staging(media, archive)
         try:
             dump = None
             staged = []
@@ -692,16 +805,34 @@ def restore(archive, *, database: dict | None = None, media_root=None, force: bo
             else:
                 _restore_postgresql(dump, db)
             for relative in staged:
+                if storage is not None:
+                    _put_stored(storage, relative, staging / "media" / relative)
+                    continue
                 final = media / relative
                 final.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(staging / "media" / relative, final)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return verify(manifest, db, media)
+    return verify(manifest, db, media, storage=storage)
 
 
-def verify(manifest: dict, db: dict, media: Path) -> RestoreReport:
-    """Compare the database and the files with the manifest."""
+def _sha256_stored(storage: Storage, name: str) -> tuple[int, str] | None:
+    """(size, SHA-256) of a file in a storage, read through it; None when it is missing."""
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError:
+        return None
+    sha, size = hashlib.sha256(), 0
+    with handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(chunk)
+            size += len(chunk)
+    return size, sha.hexdigest()
+
+
+def verify(manifest: dict, db: dict, media: Path | None, *, storage=None) -> RestoreReport:
+    """Compare the database and the files (in media, or in storage when given) with the
+    manifest."""
     report = RestoreReport()
     found = database_checksums(db)
     for table, expected in manifest["tables"].items():
@@ -718,6 +849,16 @@ def verify(manifest: dict, db: dict, media: Path) -> RestoreReport:
     report.tables = len(manifest["tables"])
     report.rows = sum(t["rows"] for t in manifest["tables"].values())
     for entry in manifest["files"]:
+        if storage is not None:
+            stored = _sha256_stored(storage, entry["path"])
+            if stored is None:
+                report.mismatches.append(f"file {entry['path']}: missing")
+            elif stored != (entry["size"], entry["sha256"]):
+                report.mismatches.append(f"file {entry['path']}: different contents")
+            else:
+                report.files += 1
+                report.bytes += entry["size"]
+            continue
         path = media / entry["path"]
         if not path.is_file():
             report.mismatches.append(f"file {entry['path']}: missing")

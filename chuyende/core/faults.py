@@ -127,10 +127,13 @@ def fault_response(request, kind: str) -> HttpResponse:
                 "check it and send it again if it is missing."
             )
         if _wants_json(request):
+            # The API's error shape (chuyende.api.errors.error_body), plus when to try again.
             response = JsonResponse(
                 {
-                    "error": "database_unavailable" if kind == "database" else "disk_full",
-                    "message": message,
+                    "error": {
+                        "code": "database_unavailable" if kind == "database" else "disk_full",
+                        "message": " ".join(part for part in (message, unsaved) if part),
+                    },
                     "retry_after": RETRY_AFTER,
                 },
                 status=status,

@@ -48,6 +48,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .audit import client_address, parse_address
+
 KEY_PREFIX = "rl"
 
 
@@ -199,24 +201,15 @@ def reset(rule: Rule, identity: str, *, now: float | None = None) -> None:
 
 
 def address(request) -> str:
-    """The client's address for counting: REMOTE_ADDR, or behind BEHIND_PROXY the hop the
-    nearest trusted proxy saw (PROXY_COUNT proxies, counted from the right of X-Forwarded-For: the
-    left-most hops are whatever the client wrote). An IPv6 client counts by its /64 network, which
-    one subscriber holds whole."""
-    raw = request.META.get("REMOTE_ADDR") or ""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        trusted = max(1, int(getattr(settings, "PROXY_COUNT", 1) or 1))
-        if hops:
-            raw = hops[-trusted] if len(hops) >= trusted else hops[0]
-    try:
-        ip = ipaddress.ip_address(raw)
-    except ValueError:
+    """The client's address for counting: the one decided by chuyende.core.audit.client_address
+    (REMOTE_ADDR, or behind BEHIND_PROXY the hop our outermost proxy wrote), so a limit counts
+    the very address the audit log records. An IPv6 client counts by its /64 network, which one
+    subscriber holds whole."""
+    raw = client_address(request)
+    ip = parse_address(raw)
+    if ip is None:
         return raw[:64] or "unknown"
     if ip.version == 6:
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
 

@@ -7,9 +7,11 @@ holding word/document.xml; a renamed .exe or .html is refused whatever its name 
     file = models.FileField(upload_to=UploadTo("study/minutes"))   # random name, no user text
 
 Stored files are kept under MEDIA_ROOT (var/media by default), which no URL serves: neither
-WhiteNoise (static files only) nor a media route. They reach a browser only through a scoped
-view (`stored_response`): as an attachment unless an image shown in the page, with the content
-type of the kind checked at upload and X-Content-Type-Options: nosniff.
+WhiteNoise (static files only) nor a media route; or, with S3_BUCKET set, in a private bucket
+whose objects no page links to (chuyende.core.storage.PrivateS3Storage). They reach a browser
+only through a scoped view (`stored_response`, reading through the storage API): as an
+attachment unless an image shown in the page, with the content type of the kind checked at
+upload and X-Content-Type-Options: nosniff.
 
 The size limit of a field is the smaller of its own and UPLOAD_MAX_MB (settings, 50 by default).
 """

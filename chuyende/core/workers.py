@@ -21,6 +21,13 @@ Apps register what to do with their tasks:
 
 A task is "safe to run again" when a run cut short leaves nothing behind (one transaction) and a
 second run does the same as the first.
+
+Recurring tasks queue their own next run (the nightly anonymisation, the daily report
+reminders): a run lost with its worker would end the chain. They register how to queue the next
+run (`on_lost(task, retry=…, reschedule=ensure)`); when a lost run is settled, in the same
+transaction, `ensure()` queues the next run unless one is waiting — a retried run is itself the
+one waiting, and the run queues its successor the same way (`enqueue_once`), so the chain goes
+on with exactly one run queued, never two.
 """
 
 from __future__ import annotations
@@ -62,18 +69,21 @@ class WorkerLost(Exception):
 class Policy:
     retry: bool
     on_failed: Callable | None
+    reschedule: Callable | None = None  # a recurring task: queues its next run unless waiting
 
 
 _policies: dict[str, Policy] = {}
 
 
-def on_lost(task, *, retry: bool = False):
+def on_lost(task, *, retry: bool = False, reschedule: Callable | None = None):
     """Register what happens to `task` when its worker dies: retried (when `retry` and attempts
     are left), else marked failed and the decorated function called with the reason and the
-    task's arguments, in the transaction that marks it."""
+    task's arguments, in the transaction that marks it. A recurring task gives `reschedule`, a
+    function queueing its next run unless one is waiting (`enqueue_once`), called with the lost
+    run's arguments after either outcome, in the same transaction."""
 
     def register(func):
-        _policies[task.module_path] = Policy(retry=retry, on_failed=func)
+        _policies[task.module_path] = Policy(retry=retry, on_failed=func, reschedule=reschedule)
         return func
 
     return register
@@ -81,6 +91,31 @@ def on_lost(task, *, retry: bool = False):
 
 def policy_for(task_path: str) -> Policy:
     return _policies.get(task_path, Policy(retry=False, on_failed=None))
+
+
+def recurring_paths() -> set[str]:
+    """The tasks registered as recurring (with a `reschedule`)."""
+    return {path for path, policy in _policies.items() if policy.reschedule is not None}
+
+
+def waiting_runs(task):
+    """The queued (READY) runs of `task` in the database queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=task.module_path, status="READY")
+
+
+def enqueue_once(task, *, run_after, args=(), kwargs=None) -> str | None:
+    """Queue a run of the recurring `task` at `run_after` unless one is queued already; the id
+    of the run queued, or None. Only on a backend that can defer (the database queue; the
+    tests' immediate backend would run it at once, for ever). The running run is not READY, so
+    it never counts itself; a retried run, READY again, stands for the next one."""
+    if not task.get_backend().supports_defer:
+        return None
+    if waiting_runs(task).exists():
+        return None
+    result = task.using(run_after=run_after).enqueue(*args, **(kwargs or {}))
+    return str(result.id)
 
 
 # Identity and heartbeat -------------------------------------------------------------------------
@@ -230,6 +265,9 @@ def settle(row, *, was: str) -> str | None:
                 kwargs = row.args_kwargs.get("kwargs", {})
                 with translation.override(settings.LANGUAGE_CODE):
                     policy.on_failed(reason, *args, **kwargs)
+        if action and policy.reschedule is not None:
+            # a recurring task: its chain goes on (a retried run is the one waiting)
+            policy.reschedule(*row.args_kwargs.get("args", []), **row.args_kwargs.get("kwargs", {}))
     if action:
         log.warning(
             "task %s (%s) of worker %s, stopped midway: %s after %s attempts",

@@ -67,6 +67,7 @@ from chuyende.outreach import demo as outreach_demo
 from chuyende.outreach.choices import Channel, PostStatus
 from chuyende.outreach.models import OutreachPost, UnitWebsite
 from chuyende.plans import services as plan_services
+from chuyende.plans import tallies as assignment_tallies
 from chuyende.plans.choices import AssignmentStatus
 from chuyende.plans.models import Assignment, Occasion, Plan
 from chuyende.pledges import demo as pledges_demo
@@ -3110,6 +3111,13 @@ class Build:
             f"recounted the pledge tallies ({counted['pledge_tally_rows']:,} rows) in "
             f"{self.timings['pledge_tallies']:.1f} s"
         )
+        began = time.perf_counter()
+        counted = assignment_tallies.rebuild()  # the reports dashboard's overdue tasks
+        self.timings["assignment_tallies"] = time.perf_counter() - began
+        self.say(
+            f"recounted the open-assignment tallies ({counted['assignment_tally_rows']:,} rows)"
+            f" in {self.timings['assignment_tallies']:.1f} s"
+        )
         self.write_reports()
 
 
@@ -3246,6 +3254,7 @@ def delete_national(stdout=None) -> int:
         Unit.objects.filter(pk=root.pk).update(numchild=children)
     tallies.rebuild()  # the ancestors' member and unit counts
     pledge_tallies.rebuild()  # and their pledges
+    assignment_tallies.rebuild()  # and their open assignments
     _say(
         stdout,
         f"Removed the national data set: {removed:,} rows in {time.perf_counter() - began:.1f} s.",

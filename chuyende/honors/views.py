@@ -126,6 +126,8 @@ def nomination_create(request):
     unit = (proposers.filter(pk=chosen).first() if chosen else None) or proposers.first()
     if unit is None:
         raise PermissionDenied
+    if chosen and request.method == "GET":  # ?unit= out of scope: refused (404)
+        get_object_or_404(proposers, pk=chosen)
     form = NominationForm(
         request.POST or None,
         request.FILES or None,
@@ -376,6 +378,8 @@ def decision_create(request):
     unit = (units.filter(pk=chosen).first() if chosen else None) or units.first()
     if unit is None:
         raise PermissionDenied
+    if chosen and request.method == "GET":  # ?unit= out of scope: refused (404)
+        get_object_or_404(units, pk=chosen)
     kinds = services.award_kinds_for(unit)
     candidates = selectors.decision_candidates(unit=unit)
     preselected = [int(v) for v in request.GET.getlist("nomination") if v.isdigit()]
@@ -464,6 +468,8 @@ def decision_docx(request, pk):
 def quota_list(request):
     chosen = _chosen_pk(request, "issuer")
     issuers = selectors.quota_issuers(request.user, chosen)
+    if chosen and request.method == "GET":  # ?issuer= out of scope: refused (404)
+        get_object_or_404(issuers, pk=chosen)
     issuer = (issuers.filter(pk=chosen).first() if chosen else None) or issuers.first()
     form = None
     if issuer is not None:

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chuyende.core.scoping import ScopedQuerySet
 
@@ -35,7 +36,7 @@ class InspectionPlan(models.Model):
     # [{"name": "Nguyễn Văn A", "position": "Phó Chủ tịch LĐLĐ tỉnh"}]; the first leads the team.
     team = models.JSONField(_("inspection team"), default=list, blank=True)
     start_on = models.DateField(_("from"))
-    end_on = models.DateField(_("to"))
+    end_on = models.DateField(pgettext_lazy("date range end", "to"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -192,6 +192,8 @@ def plan_create(request):
     issuer = issuer or issuers.first()
     if issuer is None:
         raise PermissionDenied
+    if chosen.isdigit() and request.method == "GET":  # ?unit= out of scope: refused (404)
+        get_object_or_404(issuers, pk=chosen)
     plans = selectors.plan_choices(unit=issuer)
     initial = {"unit": issuer, "plan": plans.first()}
     refresh = _refreshing(request)

@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from chuyende.core.scoping import user_scope
-from chuyende.org.models import Unit
+from chuyende.reports import selectors as report_selectors
 from chuyende.reports.models import ReportForm, ReportingPeriod
 from chuyende.reports.reminders import reminders_send_overdue
 
@@ -70,7 +70,7 @@ def remind_overdue(request, pk, period):
         ReportForm.objects.for_user(request.user).select_related("plan", "recipient"), pk=pk
     )
     period = get_object_or_404(ReportingPeriod, code=period, kind=form.period_kind)
-    units = Unit.objects.for_user(request.user).filter(path__startswith=form.recipient.path)
+    units = report_selectors.overview_units(form=form, user=request.user)
     unit_pk = request.POST.get("unit", "")
     if unit_pk and not unit_pk.isdigit():
         raise Http404

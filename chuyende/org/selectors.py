@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,6 +27,7 @@ from chuyende.core.text import fold
 
 from .choices import MAJORITY_ETHNICITY, MemberStatus, UnitKind
 from .models import Member, MemberTally, Unit, UnitTally
+from .search import name_conditions
 
 STEP = Unit.steplen
 
@@ -413,6 +415,25 @@ def unit_officers(*, unit: Unit):
     )
 
 
+# Sensitive fields ------------------------------------------------------------------------------
+
+
+def sensitive_allowed(*, user, unit: Unit | None = None) -> bool:
+    """Whether a list of members (the screen, its exports, the API) may show and filter by the
+    sensitive fields (ethnicity; religion only ever through a reveal): the roles that may
+    reveal personal data ("reveal" in chuyende.core.scoping: admin, manager, editor) over every
+    member the list can hold — `unit`'s subtree, or without one the whole of the user's scope.
+    A viewer, or an officer whose scope reaches where they may only view, sees neither column
+    nor filter (a filter by ethnicity would tell each row's ethnicity)."""
+    scope = user_scope(user)
+    if scope.superuser:
+        return True
+    if unit is not None:
+        return scope.allows("reveal", unit.path)
+    tops = scope.paths_for("view")
+    return bool(tops) and all(scope.allows("reveal", path) for path in tops)
+
+
 FEW_UNITS = 200
 
 
@@ -424,6 +445,9 @@ def member_search(*, user, unit: Unit | None = None, gender="", ethnicity="", st
     index of the whole tree to find them (357 ms -> 5 ms for a grassroots union on SQLite)."""
     qs = Member.objects.for_user(user).select_related("unit")
     units = Unit.objects.for_user(user)
+    own = user_scope(user).own_member_path
+    if own is not None:  # the user's own record is seen wherever it lies: its unit is named too
+        units = units | Unit.objects.filter(path=own)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
         units = units.filter(path__startswith=unit.path)
@@ -438,9 +462,8 @@ def member_search(*, user, unit: Unit | None = None, gender="", ethnicity="", st
         qs = qs.filter(ethnicity=ethnicity)
     if status:
         qs = qs.filter(status=status)
-    folded = fold(query)
-    if folded:
-        qs = qs.filter(search_name__contains=folded)
+    # a fragment, or a phrase of words (chuyende.org.search: the word index on PostgreSQL)
+    qs = qs.filter(*name_conditions(fold(query), connections[qs.db].vendor))
     return qs.order_by("sort_key", "id")
 
 

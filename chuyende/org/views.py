@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chuyende.core.forms import apply_errors
+from chuyende.core.reasons import ExportReasonForm
 from chuyende.core.scoping import user_scope
 
 from . import selectors, services
@@ -162,10 +163,13 @@ def member_list(request):
     unit = None
     if filters.get("unit"):
         unit = _unit(request, filters["unit"])
+    sensitive = selectors.sensitive_allowed(user=request.user, unit=unit)
+    if not sensitive:  # no ethnicity column nor filter for this role (a filter tells it too)
+        form.fields.pop("ethnicity", None)
     criteria = {
         "unit": unit,
         "gender": filters.get("gender", ""),
-        "ethnicity": filters.get("ethnicity", ""),
+        "ethnicity": filters.get("ethnicity", "") if sensitive else "",
         "status": filters.get("status", ""),
         "query": filters.get("q", ""),
     }
@@ -180,6 +184,9 @@ def member_list(request):
         "form": form,
         "page": page,
         "unit": unit,
+        "sensitive": sensitive,
+        "can_export_full": sensitive,  # the same right: reveal over the whole list
+        "reason_form": ExportReasonForm(),
         "querystring": _without_position(request.GET),
     }
     if request.htmx and request.htmx.target == "member-results":

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +122,53 @@ class Occasion(models.Model):
         return self.name
 
 
+# The columns of an assignment the open-assignment tallies count by: a write touching none of
+# them leaves the tallies alone (chuyende.plans.tallies).
+ASSIGNMENT_TALLY_FIELDS = frozenset({"unit", "unit_id", "due_on", "status"})
+
+
+class AssignmentQuerySet(ScopedQuerySet):
+    """Bulk writes keep the open-assignment tallies: the tallies of the rows written are read
+    before and after the write, in the same transaction, and the difference is added. (Deletes,
+    cascades included, are counted row by row on `pre_delete`: chuyende.plans.tallies.)"""
+
+    def update(self, **kwargs):
+        if not set(kwargs) & ASSIGNMENT_TALLY_FIELDS:
+            return super().update(**kwargs)
+        from . import tallies
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
+            result = super().update(**kwargs)
+            tallies.changed(pending)
+        return result
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import tallies
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+                # the ids of rows that were there already are not returned: read the rows of
+                # the (task, unit) pairs written, before and after
+                pairs = Q(pk__in=[])
+                for obj in objs:
+                    pairs |= Q(task_id=obj.task_id, unit_id=obj.unit_id)
+                pending = tallies.changing(
+                    Assignment.objects.filter(pairs).values_list("pk", flat=True)
+                )
+                created = super().bulk_create(objs, *args, **kwargs)
+                tallies.changed(
+                    pending, Assignment.objects.filter(pairs).values_list("pk", flat=True)
+                )
+                return created
+            created = super().bulk_create(objs, *args, **kwargs)
+            tallies.changed(tallies.changing([]), [obj.pk for obj in created])
+        return created
+
+
 class Assignment(models.Model):
     """A task handed to a unit; an upper-level union may pass it further down."""
 
@@ -150,7 +197,7 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["task", "unit__path"]
@@ -159,10 +206,32 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="plans_assignment_unique_unit"),
         ]
-        indexes = [models.Index(fields=["task", "status"], name="plans_assignment_task_status")]
+        indexes = [
+            models.Index(fields=["task", "status"], name="plans_assignment_task_status"),
+            # The overdue tasks of a subtree, most overdue first (the reports dashboard's box):
+            # only the open assignments with a due date, in due-date order; the nation's open
+            # ones are a fraction of all.
+            models.Index(
+                fields=["due_on", "unit"],
+                condition=~Q(status=AssignmentStatus.DONE) & Q(due_on__isnull=False),
+                name="plans_assignment_open_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.task.ref} → {self.unit}"
+
+    def save(self, *args, **kwargs):
+        """Save, keeping the open-assignment tallies of its unit and the units above right."""
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & ASSIGNMENT_TALLY_FIELDS:
+            return super().save(*args, **kwargs)
+        from . import tallies
+
+        with transaction.atomic(savepoint=False):
+            pending = tallies.changing([self.pk])
+            super().save(*args, **kwargs)
+            tallies.changed(pending, [self.pk])
 
     @property
     def is_overdue(self) -> bool:
@@ -180,6 +249,24 @@ class Assignment(models.Model):
 def overdue_q(today=None) -> Q:
     today = today or timezone.localdate()
     return Q(due_on__lt=today) & ~Q(status=AssignmentStatus.DONE)
+
+
+class AssignmentTally(models.Model):
+    """Open assignments (not done, with a due date) of a unit's whole subtree by due date: the
+    assignments overdue in a subtree today are its rows dated before today. Every unit has
+    rows once something below it is assigned. Kept by `chuyende.plans.tallies`."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    due_on = models.DateField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "due_on"], name="plans_assignmenttally_key")
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.due_on}: {self.n}"
 
 
 class Evidence(models.Model):

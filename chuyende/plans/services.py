@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
-from chuyende.core.scoping import require
+from chuyende.core.scoping import require, user_scope
 from chuyende.core.text import nfc
 from chuyende.core.uploads import original_name
 from chuyende.org.models import Unit
@@ -65,7 +65,27 @@ def plan_create(
         unit=unit,
         changes={"number": plan.number, "tasks": len(tasks)},
     )
+    plan_reports_setup(plan=plan, acting_user=acting_user)
     return plan
+
+
+# What a change of these fields can change in the report forms a plan implies.
+REPORTING_FIELDS = frozenset({"unit", "issued_on", "reporting", "recipients"})
+
+
+def plan_reports_setup(*, plan: Plan, acting_user) -> list:
+    """The report forms, periods and indicators the plan's reporting duties imply, set up in
+    the caller's transaction (chuyende.reports.seeding; idempotent: forms are added and
+    completed, never removed). Every path that creates a plan — the import screen, a plan
+    written by hand, the demo — passes here, so each plan has its forms without further steps.
+
+    Setting forms up is a manager's action on the issuing unit; a plan saved by an editor
+    (allowed to create plans, not to manage the unit) still gets them, recorded as done by the
+    system rather than by the editor."""
+    from chuyende.reports.seeding import report_setup_for_plan
+
+    manager = acting_user is not None and user_scope(acting_user).allows("manage", plan.unit.path)
+    return report_setup_for_plan(plan=plan, acting_user=acting_user if manager else None)
 
 
 def _replace_tasks(plan, tasks):
@@ -111,6 +131,8 @@ def plan_update(*, plan: Plan, acting_user, fields: dict) -> Plan:
         audit_record(
             actor=acting_user, action=AuditAction.UPDATE, obj=plan, unit=plan.unit, changes=changes
         )
+    if REPORTING_FIELDS & set(changes):
+        plan_reports_setup(plan=plan, acting_user=acting_user)
     return plan
 
 

@@ -482,6 +482,15 @@ class PledgeTally(models.Model):
                 name="pledges_tally_key",
             )
         ]
+        indexes = [
+            # The units holding pledges of a year in a status (the list filtered by a status
+            # starts from them: chuyende.pledges.selectors.pledge_page).
+            models.Index(
+                fields=["year", "status", "unit"],
+                condition=Q(n__gt=0),
+                name="pledges_tally_status_unit",
+            )
+        ]
 
     def __str__(self):
         return (

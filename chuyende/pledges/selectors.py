@@ -9,7 +9,7 @@ from operator import or_
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from chuyende.core.scoping import user_scope
+from chuyende.core.scoping import member_tops, user_scope
 from chuyende.org.choices import MAJORITY_ETHNICITY, Gender, MemberStatus, UnitKind
 from chuyende.org.models import Member, MemberTally, Unit, UnitTally
 from chuyende.org.selectors import _tally_sum as tally_sum
@@ -167,6 +167,8 @@ def pledge_page(
     # EXISTS, not a join: the databases then walk the members in name order and probe each
     # one's pledge of the year, rather than read every pledge of the year and sort them
     members = member_search(user=user, unit=unit, query=query).filter(Exists(pledges))
+    if status:
+        members = members.filter(unit_id__in=_units_holding(user, unit, year, status))
     page = member_page(members, after=after, before=before, size=size)
     found = {
         p.member_id: p
@@ -181,6 +183,22 @@ def pledge_page(
             pledge.member = member  # with its unit: no query per row
             rows.append(pledge)
     return PledgePage(rows, page.next_after, page.prev_before, page.is_first)
+
+
+def _units_holding(user, unit, year, status):
+    """The units (of the list's subtrees) whose subtree holds a current pledge of the year in
+    this status, from the pledge tallies: a subquery that lets the database start a list filtered
+    by a status from the few units holding such pledges, rather than walk the members in name
+    order until 50 of them have one (a province's returned pledges at national scale: 700 ms
+    walking the nation's members for the province's, 170 ms from the units). Every member with
+    such a pledge is in one of them (each unit's tally counts its own members)."""
+    holding = PledgeTally.objects.filter(year=year, status=status, n__gt=0)
+    tops = member_tops(user, unit.path if unit is not None else None)
+    if tops is not None:
+        holding = holding.filter(
+            reduce(or_, [Q(unit__path__startswith=top) for top in tops], Q(pk__in=[]))
+        )
+    return holding.values("unit_id")
 
 
 def status_counts(*, user, year: int, unit: Unit | None = None) -> dict:

@@ -809,8 +809,9 @@ def _import_unit(request):
         .order_by("depth", "sort_key")
     )
     chosen = str(request.POST.get("unit") or request.GET.get("unit") or "")
-    unit = unions.filter(pk=chosen).first() if chosen.isdigit() else None
-    unit = unit or unions.first()
+    # a union asked for that is not one of these is refused (404), as any object out of scope,
+    # never swapped for the user's own union
+    unit = get_object_or_404(unions, pk=chosen) if chosen.isdigit() else unions.first()
     if unit is None:
         raise PermissionDenied
     return unit, unions

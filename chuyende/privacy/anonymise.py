@@ -5,7 +5,11 @@ PRIVACY_RETENTION_DAYS) has their personal data replaced: the name becomes
 "Đoàn viên đã ẩn danh #<id>", the date of birth, citizen ID, phone, e-mail, religion, union card
 number and job title are cleared, their login account (when it serves nothing else) is closed
 and stripped, and their name is replaced wherever the records about them repeat it (pledges,
-evaluations, nominations and their steps, contest entries, the audit log's descriptions).
+evaluations, nominations and their steps, contest entries, the audit log's descriptions). Files
+and stored rows that show or name them go too (chuyende.privacy.files): the photos and evidence
+files of their nominations, their rows in stored paper-pledge imports, the finished member
+import sheets and member-list exports that may list them; and every run deletes the working
+files of imports and exports older than PRIVACY_WORK_FILE_DAYS.
 
 What the figures count stays: unit, status, gender, ethnicity, union position, the date joined,
 and every record (pledges, attendance, attempts, nominations, awards) with its numbers. No
@@ -38,6 +42,7 @@ from chuyende.core.text import fold, nfc, sort_key
 from chuyende.org.choices import MemberStatus, Role
 from chuyende.org.models import Member, RoleAssignment, Unit
 
+from . import files as stored
 from .models import AnonymisationRun, AnonymisedMember, ConsentRecord, CorrectionRequest
 
 PREFIX = "Đoàn viên đã ẩn danh #"
@@ -113,6 +118,7 @@ def anonymise(*, trigger: str, actor=None, dry_run=False, now=None, days=None, b
     days = retention_days() if days is None else days
     cutoff = cutoff_for(now, days)
     result = {"members": 0, "batches": 0, "cutoff": cutoff, "dry_run": dry_run, "run": None}
+    removed = {"files": 0, "pledge_imports": 0, "imports": 0, "exports": 0}
     run = None
     if not dry_run:
         run = AnonymisationRun.objects.create(
@@ -131,12 +137,20 @@ def anonymise(*, trigger: str, actor=None, dry_run=False, now=None, days=None, b
             result["batches"] += 1
             continue
         with transaction.atomic():
-            done = _batch(found, run=run, actor=actor, trigger=trigger, now=now)
+            done, gone = _batch(found, run=run, actor=actor, trigger=trigger, now=now)
+            for key in removed:
+                removed[key] += gone.get(key, 0)
             run.members += done
             run.batches += 1
             run.save(update_fields=["members", "batches"])
         result["members"] += done
         result["batches"] += 1
+    # Working files of imports and exports past their days, whoever they name.
+    work_days = stored.work_file_days()
+    with transaction.atomic():
+        old_work = stored.purge_old_work(now=now, days=work_days, dry_run=dry_run)
+    result["removed"] = removed
+    result["old_work"] = old_work
     if run is not None:
         with transaction.atomic():
             run.finished_at = timezone.now()
@@ -152,6 +166,12 @@ def anonymise(*, trigger: str, actor=None, dry_run=False, now=None, days=None, b
                     "trigger": trigger,
                     "retention_days": days,
                     "cutoff": cutoff.isoformat(),
+                    "files_deleted": removed["files"],
+                    "pledge_imports_cleaned": removed["pledge_imports"],
+                    "import_sheets_deleted": removed["imports"],
+                    "exports_deleted": removed["exports"],
+                    "work_file_days": work_days,
+                    "old_work_deleted": old_work,
                 },
             )
     return result
@@ -193,9 +213,9 @@ def _rewrite(model, rows, fields, patterns, replacements):
     return changed
 
 
-def _batch(found, *, run, actor, trigger, now) -> int:
+def _batch(found, *, run, actor, trigger, now) -> tuple[int, dict]:
     from chuyende.contests.models import Attempt, Participant
-    from chuyende.honors.models import Nomination, NominationPhoto, NominationStep
+    from chuyende.honors.models import Nomination, NominationStep
     from chuyende.pledges.models import Evaluation, Pledge
 
     left = dict(found)
@@ -207,7 +227,7 @@ def _batch(found, *, run, actor, trigger, now) -> int:
         .values_list("pk", "full_name", "user_id", "unit_id")
     )
     if not rows:
-        return 0
+        return 0, {}
     ids = [pk for pk, *_ in rows]
     names = {pk: name for pk, name, *_ in rows}
     member_unit = {pk: unit_id for pk, _name, _user, unit_id in rows}
@@ -343,18 +363,18 @@ def _batch(found, *, run, actor, trigger, now) -> int:
         patterns,
         replacements,
     )
-    _rewrite(
-        NominationPhoto,
-        [
-            (pk, nomination_owner[nid], caption)
-            for pk, nid, caption in NominationPhoto.objects.filter(
-                nomination_id__in=list(nomination_owner)
-            ).values_list("pk", "nomination_id", "caption")
-        ],
-        ["caption"],
-        patterns,
-        replacements,
+    # Files and stored rows that show or name them: their nominations' photos and evidence,
+    # their rows in paper-pledge imports, member import sheets and exports that may list them.
+    gone = stored.for_members(
+        ids=ids,
+        unit_paths=sorted(
+            {units[unit_id].path for unit_id in member_unit.values() if unit_id in units}
+        ),
+        patterns=patterns,
+        replacements=replacements,
+        scrub=scrub,
     )
+    file_owners = gone.pop("owners")
 
     # Contest entries: the name and phone replaced (each entry keeps a distinct placeholder, as
     # a contest takes one entry per phone), addresses dropped; scores stay.
@@ -412,6 +432,20 @@ def _batch(found, *, run, actor, trigger, now) -> int:
         patterns,
         replacements,
     )
+    # The audit rows of the deleted photos and evidence files: their description named the
+    # person and the file (whose name may spell them without accents): the pseudonym instead.
+    file_events = Q(pk__in=[])
+    for object_type in ("honors.nominationphoto", "honors.nominationfile"):
+        keys = [key for kind, key in file_owners if kind == object_type]
+        file_events |= Q(object_type=object_type, object_id__in=keys)
+    renamed = [
+        AuditEvent(pk=pk, object_repr=replacements[file_owners[(object_type, object_id)]])
+        for pk, object_type, object_id in AuditEvent.objects.filter(file_events).values_list(
+            "pk", "object_type", "object_id"
+        )
+    ]
+    if renamed:
+        AuditEvent.objects.bulk_update(renamed, ["object_repr"], batch_size=BATCH)
 
     AnonymisedMember.objects.bulk_create(
         [AnonymisedMember(member_id=pk, run=run, left_at=left[pk], anonymised_at=now) for pk in ids]
@@ -438,4 +472,4 @@ def _batch(found, *, run, actor, trigger, now) -> int:
             for unit_id, members in sorted(by_unit.items())
         ]
     )
-    return len(ids)
+    return len(ids), gone

@@ -6,7 +6,9 @@ on its own, `ensure_scheduled()` enqueues the next run when none is waiting; `ch
 it (through `chuyende anonymise_members --schedule`) each time it starts the task worker, and a
 deployment that runs its own worker calls the same command once after each deploy. The next
 night's run is enqueued before the work starts, so a run that fails does not break the chain;
-a run lost with its worker is retried by `chuyende worker` (chuyende.core.workers).
+a run lost with its worker is retried by `chuyende worker` (chuyende.core.workers), and when it
+is given up the worker queues the next night's run instead (`reschedule`): the chain never ends
+with a killed worker, and never doubles.
 """
 
 import datetime
@@ -15,7 +17,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from chuyende.core.workers import on_lost
+from chuyende.core.workers import enqueue_once, on_lost, waiting_runs
 
 RUN_AT = datetime.time(2, 30)  # local time: quiet hours
 log = logging.getLogger(__name__)
@@ -31,23 +33,13 @@ def next_run(now: datetime.datetime) -> datetime.datetime:
 def waiting() -> bool:
     """True when a run is queued (the database queue). A running one has queued its successor
     before starting its work, so only queued runs count."""
-    from django_tasks_db.models import DBTaskResult
-
-    return DBTaskResult.objects.filter(
-        task_path=anonymise_members_daily.module_path, status="READY"
-    ).exists()
+    return waiting_runs(anonymise_members_daily).exists()
 
 
 def ensure_scheduled(now=None) -> str | None:
     """Enqueue the next nightly run unless one is waiting; the id of the run enqueued, or None.
     Only on a backend that can defer (the database queue); the tests' immediate backend cannot."""
-    backend = anonymise_members_daily.get_backend()
-    if not backend.supports_defer:
-        return None
-    if waiting():
-        return None
-    result = anonymise_members_daily.using(run_after=next_run(now or timezone.now())).enqueue()
-    return str(result.id)
+    return enqueue_once(anonymise_members_daily, run_after=next_run(now or timezone.now()))
 
 
 @task()
@@ -68,7 +60,8 @@ def anonymise_members_daily() -> dict:
 
 
 # The worker (chuyende.core.workers) retries a run lost with its worker: each batch is one
-# transaction and a second run finds only what the first did not finish.
-@on_lost(anonymise_members_daily, retry=True)
+# transaction and a second run finds only what the first did not finish. Retried or given up,
+# the next night's run stays queued (exactly one).
+@on_lost(anonymise_members_daily, retry=True, reschedule=ensure_scheduled)
 def _anonymise_lost(reason):
     log.warning("nightly anonymisation given up: %s", reason)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
@@ -54,7 +54,7 @@ class ReportingPeriod(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind.choices)
     name = models.CharField(_("name"), max_length=100)
     start = models.DateField(_("from"))
-    end = models.DateField(_("to"))
+    end = models.DateField(pgettext_lazy("date range end", "to"))
     due = models.DateField(_("due date"))
     locks_on = models.DateField(_("entry locks on"), null=True, blank=True)
 

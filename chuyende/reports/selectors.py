@@ -135,18 +135,89 @@ def reports_to_write(*, user, today) -> list[dict]:
     return rows
 
 
+def follows_reports(kind: str, reporting_kind: str) -> bool:
+    """Whether a unit of `kind` below a form's recipient follows the reports sent on the form:
+    it stands above the reporting units (a district federation follows its grassroots unions'
+    reports to the province). A unit of the reporting kind writes the report, and a unit of a
+    lower level (LEVEL_ORDER) has nothing to follow; a unit of a kind outside the levels may
+    hold reporting units below it, and follows."""
+    from chuyende.org.choices import LEVEL_ORDER
+
+    if kind == reporting_kind:
+        return False
+    if kind in LEVEL_ORDER and reporting_kind in LEVEL_ORDER:
+        return LEVEL_ORDER.index(kind) < LEVEL_ORDER.index(reporting_kind)
+    return True
+
+
+def _following_q(form):
+    """`follows_reports` as a condition on units, the recipient included."""
+    from django.db.models import Q
+
+    from chuyende.org.choices import LEVEL_ORDER
+
+    kind = form.reporting_kind
+    lower = LEVEL_ORDER[LEVEL_ORDER.index(kind) :] if kind in LEVEL_ORDER else [kind]
+    return Q(pk=form.recipient_id) | ~Q(kind__in=lower)
+
+
+def overview_units(*, form, user):
+    """The units of the user's scope whose completeness and figures pages show a form: the
+    recipient and the units below it that follow the reports (`follows_reports`)."""
+    from chuyende.org.models import Unit
+
+    return (
+        Unit.objects.for_user(user)
+        .filter(path__startswith=form.recipient.path)
+        .filter(_following_q(form))
+    )
+
+
+def report_units(*, form, user):
+    """The units of the user's scope that may hold a report on the form: the reporting units
+    below the recipient, which write it, and the units of `overview_units`, which write their
+    own part of the compiled report."""
+    from django.db.models import Q
+
+    from chuyende.org.models import Unit
+
+    return (
+        Unit.objects.for_user(user)
+        .filter(path__startswith=form.recipient.path)
+        .filter(Q(kind=form.reporting_kind) | _following_q(form))
+    )
+
+
 def forms_received(*, user):
-    """Forms reported to a unit the user may change (or to one above it): completeness links."""
+    """Forms whose reports come to a unit of the user's scope: to the recipient itself or a unit
+    above it, or to a unit between the recipient and the reporting units that follows them
+    (`follows_reports`). Not the forms the user's units write on, nor those of a level above
+    theirs: a grassroots union follows no upper-level union's report to the province.
+    Completeness links; 3 queries at most."""
     from chuyende.core.scoping import user_scope
+    from chuyende.org.models import Unit
 
     from .models import ReportForm, ReportingPeriod
 
     scope = user_scope(user)
+    tops = scope.paths_for("view")
+    candidates = list(ReportForm.objects.for_user(user).select_related("plan", "recipient"))
+    # The user's subtrees that start below a form's recipient: their unit's kind decides.
+    below = {
+        p
+        for f in candidates
+        for p in tops
+        if p.startswith(f.recipient.path) and p != f.recipient.path
+    }
+    kinds = dict(Unit.objects.filter(path__in=below).values_list("path", "kind")) if below else {}
     forms = [
         f
-        for f in ReportForm.objects.for_user(user).select_related("plan", "recipient")
+        for f in candidates
         if scope.allows("view", f.recipient.path)
-        or any(p.startswith(f.recipient.path) for p in scope.paths_for("view"))
+        or any(
+            p.startswith(f.recipient.path) and follows_reports(kind, f.reporting_kind)
+            for p, kind in kinds.items()
+        )
     ]
     periods = list(ReportingPeriod.objects.filter(kind__in={f.period_kind for f in forms}))
     return [(f, [p for p in periods if p.kind == f.period_kind]) for f in forms]

@@ -17,7 +17,7 @@ from .choices import ReportStatus, Source
 from .models import Indicator, Report, ReportAttachment, ReportingPeriod, ReportValue
 from .periods import parse_period
 from .registry import REGISTRY
-from .selectors import unit_figures
+from .selectors import follows_reports, unit_figures
 
 NARRATIVE = (
     "leadership",
@@ -78,12 +78,33 @@ def report_open(*, form, period, unit, acting_user) -> Report:
     """The unit's report for a form and period, created as a draft with its figures prefilled
     from the records of the unit's whole subtree."""
     require(acting_user, "view", unit)
+    if not unit_writes_on(form, unit):
+        existing = Report.objects.filter(form=form, period=period, unit=unit).first()
+        if existing is None:
+            raise ValidationError(
+                _("%(unit)s does not write a report on the form “%(form)s”.")
+                % {"unit": unit, "form": form.name}
+            )
+        return existing  # made before the rule: still readable
     report, created = Report.objects.get_or_create(form=form, period=period, unit=unit)
     if created:
         require(acting_user, "change", unit)
         _refresh_values(report)
         audit_record(actor=acting_user, action=AuditAction.CREATE, obj=report, unit=unit)
     return report
+
+
+def unit_writes_on(form, unit) -> bool:
+    """Whether the unit may hold a report on the form (the rule of
+    `selectors.report_units`, for one unit): a reporting unit below the recipient, the recipient
+    itself, or a unit between them that follows the reports and writes its own part."""
+    if not unit.path.startswith(form.recipient.path):
+        return False
+    return (
+        unit.kind == form.reporting_kind
+        or unit.pk == form.recipient_id
+        or follows_reports(unit.kind, form.reporting_kind)
+    )
 
 
 def _refresh_values(report):

@@ -1,13 +1,17 @@
 """The daily reminders as a django-tasks task, re-enqueued for the next morning."""
 
 import datetime
+import logging
 
 from django.utils import timezone
 from django_tasks import task
 
+from chuyende.core.workers import enqueue_once, on_lost
+
 from .reminders import DAYS_BEFORE, run_day
 
 RUN_AT = datetime.time(6, 0)  # local time of the daily run
+log = logging.getLogger(__name__)
 
 
 def next_run(now: datetime.datetime) -> datetime.datetime:
@@ -23,10 +27,28 @@ def send_reminders_daily(day: str | None = None, days_before: int = DAYS_BEFORE)
     that can defer; the immediate backend of the tests cannot, so the chain stops there)."""
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     result = run_day(day=today, days_before=days_before)
-    if send_reminders_daily.get_backend().supports_defer:
-        follow = send_reminders_daily.using(run_after=next_run(timezone.now()))
-        result["next"] = follow.enqueue(days_before=days_before).id
+    # once: a retried run (its worker died after queueing this) does not queue a second
+    following = ensure_scheduled(days_before=days_before)
+    if following:
+        result["next"] = following
     return result
+
+
+def ensure_scheduled(day: str | None = None, days_before: int = DAYS_BEFORE) -> str | None:
+    """Queue tomorrow's run unless one is waiting (the database queue only); `day` (a lost
+    run's) is not carried on: the next run is tomorrow's."""
+    return enqueue_once(
+        send_reminders_daily,
+        run_after=next_run(timezone.now()),
+        kwargs={"days_before": days_before},
+    )
+
+
+# A run lost with its worker (chuyende.core.workers): run again (the day's reminders and digests
+# are idempotent), and retried or given up, tomorrow's run stays queued, exactly once.
+@on_lost(send_reminders_daily, retry=True, reschedule=ensure_scheduled)
+def _reminders_lost(reason, day=None, days_before=DAYS_BEFORE):
+    log.warning("daily reminders of %s given up: %s", day or "today", reason)
 
 
 @task()

@@ -51,8 +51,7 @@ def report_open(request):
         ReportingPeriod, pk=request.POST.get("period"), kind=form.period_kind
     )
     unit = get_object_or_404(
-        Unit.objects.for_user(request.user).filter(path__startswith=form.recipient.path),
-        pk=request.POST.get("unit"),
+        selectors.report_units(form=form, user=request.user), pk=request.POST.get("unit")
     )
     report = services.report_open(form=form, period=period, unit=unit, acting_user=request.user)
     return redirect("reports:report_detail", pk=report.pk)
@@ -164,12 +163,12 @@ def report_docx(request, pk):
 
 def _overview(request, pk, period):
     """The form, the period and the parent unit (?unit=, else the recipient or the highest
-    unit of the user's scope below it)."""
+    unit of the user's scope below it that follows the form's reports)."""
     form = get_object_or_404(
         ReportForm.objects.for_user(request.user).select_related("plan", "recipient"), pk=pk
     )
     period = get_object_or_404(ReportingPeriod, code=period, kind=form.period_kind)
-    units = Unit.objects.for_user(request.user).filter(path__startswith=form.recipient.path)
+    units = selectors.overview_units(form=form, user=request.user)
     if request.GET.get("unit"):
         parent = get_object_or_404(units, pk=request.GET["unit"])
     else:

@@ -1,8 +1,10 @@
 """The printable attendance sheet (.docx) and the participants list (.xlsx) of a session.
 
 The sheet is an official document, in Vietnamese whatever the screen language, made by the one
-builder in `chuyende.core.documents` (Decree 30/2020/NĐ-CP layout). Only masked personal data
-goes out: names, units, gender, ethnicity and the year of birth.
+builder in `chuyende.core.documents` (Decree 30/2020/NĐ-CP layout): names and units only. The
+participants list has names, units, gender and the year of birth (the masked date of birth);
+their ethnicity only in the list asked for with a reason by a role that may reveal it
+(chuyende.core.reasons), masked otherwise.
 """
 
 import io
@@ -14,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from chuyende.core.documents import OfficialDocument, Signer, build_document, vn_number
-from chuyende.core.masking import mask_date
+from chuyende.core.masking import MASK, mask_date
 from chuyende.core.sheets import safe_cell
 
 BLANK_LINES_DEFAULT = 30
@@ -70,8 +72,9 @@ def attendance_sheet_docx(*, session, superior: str, locality: str, members, tot
     return build_document(doc, body)
 
 
-def participants_xlsx(*, session, attendances, figures) -> bytes:
-    """The participants of a session: the listed members (masked) and the head counts."""
+def participants_xlsx(*, session, attendances, figures, sensitive: bool = False) -> bytes:
+    """The participants of a session: the listed members (masked; their ethnicity only when
+    `sensitive`) and the head counts."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Participants")[:31])
     bold = Font(bold=True)
@@ -110,7 +113,7 @@ def participants_xlsx(*, session, attendances, figures) -> bytes:
                 safe_cell(member.unit.display_name),
                 str(member.get_gender_display()),
                 mask_date(member.date_of_birth),
-                safe_cell(member.ethnicity),
+                safe_cell(member.ethnicity) if sensitive else MASK * 3,
                 str(attendance.get_source_display()),
                 timezone.localtime(attendance.checked_in_at).strftime("%H:%M %d/%m/%Y"),
             ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
+from chuyende.core.reasons import clean_reason
 from chuyende.core.scoping import require
 from chuyende.core.text import nfc
 from chuyende.org.choices import MemberStatus
@@ -381,13 +382,20 @@ def photo_add(*, session: StudySession, acting_user, image, caption: str = "") -
 
 
 @transaction.atomic
-def session_exported(*, session: StudySession, acting_user, what: str) -> None:
+def session_exported(
+    *, session: StudySession, acting_user, what: str, fields=(), reason: str = ""
+) -> None:
     """Attendance sheets, participant lists and minutes name people: each download is an
-    export in the audit log."""
+    export in the audit log; one with personal fields (`fields`) also says why (`reason`,
+    required then: chuyende.core.reasons)."""
+    changes = {"what": what}
+    if fields:
+        require(acting_user, "reveal", session.unit)
+        changes.update(fields=list(fields), reason=clean_reason(reason))
     audit_record(
         actor=acting_user,
         action=AuditAction.EXPORT,
         obj=session,
         unit=session.unit,
-        changes={"what": what},
+        changes=changes,
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from chuyende.core.files import open_stored
 from chuyende.core.forms import apply_errors
+from chuyende.core.reasons import ExportReasonForm
 from chuyende.core.scoping import user_scope
 from chuyende.core.uploads import stored_response
 from chuyende.org.choices import UnitKind
@@ -107,6 +108,8 @@ def _chosen_unit(request, organisers):
     unit = unit or organisers.first()
     if unit is None:
         raise PermissionDenied
+    if chosen.isdigit() and request.method == "GET":  # ?unit= out of scope: refused (404)
+        return get_object_or_404(organisers, pk=chosen)
     return unit
 
 
@@ -230,6 +233,8 @@ def session_detail(request, pk):
         "state": session.checkin_state(),
         "can_change": scope.allows("change", session.unit.path),
         "can_export": scope.allows("export", session.unit.path),
+        "can_export_sensitive": scope.allows("reveal", session.unit.path),
+        "reason_form": ExportReasonForm(),
         "photo_form": PhotoForm(),
         "trail": breadcrumbs(unit=session.unit, user=request.user),
     }
@@ -338,13 +343,39 @@ def attendance_sheet(request, pk):
 
 @login_required
 def participants_xlsx(request, pk):
+    """GET: the participants, their ethnicity masked (no personal field: one click). POST,
+    for a role that may reveal it: with their ethnicity, only with a reason (audited); without
+    one, the reason form again and no file."""
     session = _session(request, pk, "export")
+    sensitive = request.method == "POST"
+    reason = ""
+    if sensitive:
+        if not user_scope(request.user).allows("reveal", session.unit.path):
+            raise PermissionDenied
+        form = ExportReasonForm(request.POST)
+        if not form.is_valid():
+            context = {
+                "form": form,
+                "title": _("Participants with their ethnicity (.xlsx)"),
+                "action": reverse("study:participants_xlsx", args=[session.pk]),
+                "back": reverse("study:session_detail", args=[session.pk]),
+                "what": session.title,
+            }
+            return render(request, "core/export_reason.html", context, status=400)
+        reason = form.cleaned_data["reason"]
     content = exports.participants_xlsx(
         session=session,
         attendances=selectors.session_participants(session=session),
         figures=selectors.session_figures(session=session),
+        sensitive=sensitive,
     )
-    services.session_exported(session=session, acting_user=request.user, what="participants")
+    services.session_exported(
+        session=session,
+        acting_user=request.user,
+        what="participants",
+        fields=["ethnicity"] if sensitive else (),
+        reason=reason,
+    )
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="nguoi-tham-du-{session.code}.xlsx"'
     return response

@@ -1,9 +1,12 @@
 """Member and unit lists, as filtered on screen, to .xlsx or .csv in the background.
 
 The columns are the import template's, so an export can be corrected and imported back.
-Personal fields are masked unless the user may reveal them and asked for them in full; either way
-the export is in the audit log with its filters and its row count. Cells from user input never
-start a formula.
+Personal fields (date of birth, citizen ID, phone, e-mail, ethnicity, religion) are masked: the
+list then holds no personal field and is one click. In full only for a user who may reveal
+personal data over everything the list holds (chuyende.org.selectors.sensitive_allowed), and only
+with a reason (chuyende.core.reasons), written to the audit log when the export is asked for and
+again, with the row count, when its file is made. Filtering by ethnicity needs the same right.
+Cells from user input never start a formula.
 """
 
 import csv
@@ -17,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from chuyende.core import masking, progress
 from chuyende.core.audit import audit_record
-from chuyende.core.models import AuditAction
+from chuyende.core.models import AuditAction, AuditEvent
+from chuyende.core.reasons import clean_reason
 from chuyende.core.scoping import user_scope
 from chuyende.core.sheets import safe_cell
 from chuyende.org import selectors as org_selectors
@@ -39,7 +43,11 @@ def _labels(choices):
         return {key: str(label) for key, label in choices}
 
 
-def export_start(*, acting_user, kind: str, fmt: str, filters: dict, full: bool) -> ExportJob:
+def export_start(
+    *, acting_user, kind: str, fmt: str, filters: dict, full: bool, reason: str = ""
+) -> ExportJob:
+    """Queue the export. In full (personal data unmasked) it needs the reveal right over every
+    row and a `reason` (ValidationError without one: no job, no file)."""
     if fmt not in FORMATS or kind not in Kind.values:
         raise ValidationError(_("Unknown export format."))
     scope = user_scope(acting_user)
@@ -48,6 +56,7 @@ def export_start(*, acting_user, kind: str, fmt: str, filters: dict, full: bool)
         unit = Unit.objects.for_user(acting_user).filter(pk=filters["unit"]).first()
         if unit is None:
             raise PermissionDenied
+    chosen = unit
     if unit is None and not scope.superuser:
         roots = list(org_selectors.scope_roots(user=acting_user)[:1])
         unit = roots[0] if roots else None
@@ -55,8 +64,15 @@ def export_start(*, acting_user, kind: str, fmt: str, filters: dict, full: bool)
         raise PermissionDenied
     if not scope.superuser and not scope.allows("export", unit.path):
         raise PermissionDenied(_("You do not have permission to export these rows."))
-    if full and not (scope.superuser or scope.allows("reveal", unit.path)):
+    # the rows are the whole list (the unit chosen, or else the whole scope): the reveal right
+    # must cover them all, as it must for the sensitive filter
+    sensitive = org_selectors.sensitive_allowed(user=acting_user, unit=chosen)
+    if full and not sensitive:
         raise PermissionDenied(_("Your role does not allow exporting personal data in full."))
+    if kind == Kind.MEMBERS and filters.get("ethnicity") and not sensitive:
+        raise PermissionDenied(_("Your role does not allow filtering members by ethnicity."))
+    if full:
+        reason = clean_reason(reason)
     clean = {k: v for k, v in filters.items() if k in MEMBER_FILTERS and v not in ("", None)}
     with transaction.atomic():
         job = ExportJob.objects.create(
@@ -67,11 +83,53 @@ def export_start(*, acting_user, kind: str, fmt: str, filters: dict, full: bool)
             full_personal_data=full,
             created_by=acting_user,
         )
+        if full:  # who asked, when, from where, for what rows, and why
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.EXPORT,
+                obj=job,
+                unit=unit,
+                changes={
+                    "stage": "asked",
+                    "kind": kind,
+                    "format": fmt,
+                    "filters": clean,
+                    "personal_data": "full",
+                    "fields": _personal_fields(kind),
+                    "reason": reason,
+                },
+            )
     progress.report("export", job.pk, done=0, total=0, stage="export")
     from .tasks import run_export
 
     run_export.enqueue(job.pk)
     return job
+
+
+def _masked(value) -> str:
+    """A sensitive value (ethnicity, religion) as the member page shows it masked."""
+    return masking.MASK * 3 if value else ""
+
+
+def _personal_fields(kind) -> list[str]:
+    return list(Member.PERSONAL_FIELDS) if kind == Kind.MEMBERS else ["phone"]
+
+
+def _asked_reason(job) -> str:
+    """The reason given when the full export was asked for (its audit row)."""
+    if not job.full_personal_data:
+        return ""
+    found = (
+        AuditEvent.objects.filter(
+            object_type=ExportJob._meta.label_lower,
+            object_id=str(job.pk),
+            action=AuditAction.EXPORT,
+        )
+        .order_by("at", "pk")
+        .values_list("changes", flat=True)
+        .first()
+    )
+    return (found or {}).get("reason", "") if isinstance(found, dict) else ""
 
 
 def _members(job):
@@ -99,8 +157,8 @@ def _member_rows(job, members):
             (m.date_of_birth.strftime("%d/%m/%Y") if m.date_of_birth else "")
             if full
             else masking.mask_date(m.date_of_birth),
-            m.ethnicity,
-            m.religion,
+            m.ethnicity if full else _masked(m.ethnicity),
+            m.religion if full else _masked(m.religion),
             m.phone if full else masking.mask_phone(m.phone),
             m.email if full else masking.mask_email(m.email),
             m.id_number if full else masking.mask_id_number(m.id_number),
@@ -217,7 +275,8 @@ def _write_export(job) -> dict:
                 "filters": job.filters,
                 "rows": count,
                 "personal_data": "full" if job.full_personal_data else "masked",
-                "fields": list(Member.PERSONAL_FIELDS) if job.kind == Kind.MEMBERS else [],
+                "fields": _personal_fields(job.kind) if job.full_personal_data else [],
+                **({"reason": _asked_reason(job)} if job.full_personal_data else {}),
             },
         )
     progress.clear("export", job.pk)

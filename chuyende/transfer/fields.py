@@ -1,8 +1,10 @@
 """The columns of a member sheet and of a unit sheet: their Vietnamese headers (in the template
 and as the guesses for other files' headers) and what each must hold.
 
-The aliases cover the headers seen in federations' own sheets and in the exports of the Tổng
-Liên đoàn's membership software; matching ignores accents, case and punctuation.
+The aliases cover the headers seen in federations' own sheets; the shipped presets
+(presets.py) add the headers we assume the Tổng Liên đoàn's membership software exports (an
+assumption, not verified against its export: see presets.py). Matching ignores accents, case
+and punctuation.
 """
 
 from dataclasses import dataclass, field
@@ -122,25 +124,121 @@ COLUMNS = {"members": MEMBER_COLUMNS, "units": UNIT_COLUMNS}
 
 # Extra names for choices, beside their key and their English and Vietnamese labels.
 GENDER_ALIASES = {"male": ("nam", "m"), "female": ("nữ", "nu", "f")}
+# The level names of the Confederation's software and of federations' own lists are assumed
+# usual wordings (see presets.py).
 KIND_ALIASES = {
-    "grassroots": ("cđcs", "cơ sở", "công đoàn cơ sở"),
-    "upper": ("cấp trên", "cấp trên cơ sở", "cđ cấp trên trực tiếp cơ sở"),
-    "section": ("cđbp", "tổ công đoàn", "công đoàn bộ phận", "bộ phận"),
-    "province": ("lđlđ tỉnh", "tỉnh"),
+    "grassroots": (
+        "cđcs",
+        "cơ sở",
+        "công đoàn cơ sở",
+        "công đoàn cơ sở thành viên",
+        "cđcs thành viên",
+        "nghiệp đoàn cơ sở",
+        "nghiệp đoàn",
+    ),
+    "upper": (
+        "cấp trên",
+        "cấp trên cơ sở",
+        "cđ cấp trên trực tiếp cơ sở",
+        "công đoàn cấp trên trực tiếp cơ sở",
+        "cấp trên trực tiếp cơ sở",
+        "công đoàn cấp trên",
+        "lđlđ huyện",
+        "lđlđ quận",
+        "lđlđ thị xã",
+        "lđlđ cấp huyện",
+        "liên đoàn lao động huyện",
+        "liên đoàn lao động quận",
+        "liên đoàn lao động thị xã",
+        "công đoàn ngành địa phương",
+        "công đoàn ngành",
+        "công đoàn khu công nghiệp",
+        "công đoàn các khu công nghiệp",
+        "công đoàn khu kinh tế",
+        "công đoàn tổng công ty",
+        "công đoàn viên chức tỉnh",
+    ),
+    "section": (
+        "cđbp",
+        "tổ công đoàn",
+        "tổ cđ",
+        "công đoàn bộ phận",
+        "bộ phận",
+        "công đoàn cơ sở thành viên bộ phận",
+    ),
+    "province": (
+        "lđlđ tỉnh",
+        "tỉnh",
+        "lđlđ tỉnh thành phố",
+        "liên đoàn lao động tỉnh",
+        "công đoàn ngành trung ương",
+        "cấp tỉnh",
+    ),
     "department": ("ban", "phòng ban"),
     "affiliate": ("trực thuộc", "đơn vị trực thuộc"),
 }
 STATUS_ALIASES = {
-    "active": ("đang sinh hoạt", "sinh hoạt", "hoạt động"),
-    "transferred": ("chuyển đi", "chuyển sinh hoạt"),
-    "left": ("thôi", "ra khỏi", "nghỉ"),
+    "active": ("đang sinh hoạt", "sinh hoạt", "hoạt động", "đang hoạt động"),
+    "transferred": (
+        "chuyển đi",
+        "chuyển sinh hoạt",
+        "đã chuyển sinh hoạt",
+        "chuyển công tác",
+        "chuyển sinh hoạt công đoàn",
+    ),
+    "left": (
+        "thôi",
+        "ra khỏi",
+        "nghỉ",
+        "thôi sinh hoạt",
+        "ra khỏi công đoàn",
+        "ra khỏi tổ chức công đoàn",
+        "đã ra khỏi",
+        "nghỉ việc",
+        "đã nghỉ việc",
+        "nghỉ hưu",
+        "đã nghỉ hưu",
+        "từ trần",
+        "đã mất",
+    ),
+}
+# Union positions as lists write them ("Chủ tịch CĐCS", "UV BCH"…); "Đoàn viên": none.
+UNION_POSITION_ALIASES = {
+    "": ("đoàn viên", "không", "khong", "ko", "-"),
+    "chair": ("chủ tịch công đoàn", "chủ tịch cđcs", "chủ tịch công đoàn cơ sở", "chủ tịch cđ"),
+    "vice_chair": (
+        "phó chủ tịch công đoàn",
+        "phó chủ tịch cđcs",
+        "phó chủ tịch công đoàn cơ sở",
+        "phó chủ tịch cđ",
+    ),
+    "standing": ("ủy viên btv", "uv btv", "ủy viên thường vụ", "ủy viên ban thường vụ"),
+    "committee": (
+        "ủy viên bch",
+        "uv bch",
+        "ủy viên ban chấp hành",
+        "ủy viên ban chấp hành công đoàn",
+        "ủy viên bch công đoàn",
+    ),
+    "inspection": (
+        "ủy viên ubkt",
+        "uv ubkt",
+        "ủy viên ủy ban kiểm tra",
+        "chủ nhiệm ubkt",
+        "chủ nhiệm ủy ban kiểm tra",
+    ),
+    "group_leader": ("tổ trưởng", "tổ trưởng công đoàn", "tổ trưởng tổ công đoàn"),
 }
 NO_RELIGION = ("không", "khong", "ko", "-")
 
 
 def aliases(kind: str) -> dict[str, tuple]:
-    """Field → every name its column may carry (the template's header first)."""
-    return {c.name: (c.header, *c.aliases) for c in COLUMNS[kind]}
+    """Field → every name its column may carry: the template's header first, its aliases, then
+    the shipped presets' headers for it."""
+    from .presets import synonyms
+
+    extra = synonyms(kind)
+    return {c.name: (c.header, *c.aliases, *extra.get(c.name, ())) for c in COLUMNS[kind]}
 
 
 def column_namer(job, headers):

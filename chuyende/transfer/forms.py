@@ -5,6 +5,7 @@ from chuyende.core.forms import StyledFormMixin
 from chuyende.core.uploads import SPREADSHEETS, UploadField
 from chuyende.org.choices import UnitKind
 
+from . import presets as shipped
 from .fields import COLUMNS
 from .models import Kind
 
@@ -20,17 +21,52 @@ class ImportStartForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("What the sheet holds"), choices=Kind.choices)
     unit = UnitChoiceField(label=_("Import into"), queryset=None, empty_label=None)
     file = UploadField(label=_("Spreadsheet (.xlsx, .xls, .ods or .csv)"), kinds=SPREADSHEETS)
-    preset = forms.ModelChoiceField(
-        label=_("Saved column mapping"),
-        queryset=None,
+    preset = forms.ChoiceField(
+        label=_("Column mapping preset"),
         required=False,
-        empty_label=_("— guess from the headers —"),
+        help_text=_(
+            "Left on guessing, a preset whose headers the file matches is suggested and applied; "
+            "you check the match on the next page."
+        ),
     )
 
     def __init__(self, *args, units, presets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["preset"].queryset = presets
+        kinds = dict(Kind.choices)
+        self.saved = {str(p.pk): p for p in presets}
+        self.shipped = {p.value: p for p in shipped.system_presets()}
+        choices = [("", _("— guess from the headers —"))]
+        choices.append(
+            (
+                _("Shipped with the application"),
+                [(v, f"{p.name} — {kinds[p.kind]}") for v, p in self.shipped.items()],
+            )
+        )
+        if self.saved:
+            choices.append(
+                (
+                    _("Saved by your unions"),
+                    [
+                        (pk, f"{p.name} — {kinds.get(p.kind, p.kind)} ({p.unit.display_name})")
+                        for pk, p in self.saved.items()
+                    ],
+                )
+            )
+        self.fields["preset"].choices = choices
+
+    def clean_preset(self):
+        value = self.cleaned_data.get("preset") or ""
+        if not value:
+            return None
+        return self.shipped.get(value) or self.saved.get(value)
+
+    def clean(self):
+        data = super().clean()
+        preset, kind = data.get("preset"), data.get("kind")
+        if preset is not None and kind and preset.kind != kind:
+            self.add_error("preset", _("This preset is for another kind of sheet."))
+        return data
 
 
 class MappingForm(StyledFormMixin, forms.Form):

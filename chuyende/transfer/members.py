@@ -1,10 +1,11 @@
 """Checking a member sheet against the database, and writing it.
 
 `check(job)` reads the file, parses every mapped cell, resolves unit codes inside the job's
-subtree and matches each row to an existing member (union card number, else citizen ID, else
-name + date of birth + unit). It returns what an import would do — new, updated, unchanged, and
-the errors with their row, column and message — in a fixed number of queries per 2,000 rows,
-never one per row. `write(job, outcome)` then writes it in one transaction: COPY on PostgreSQL,
+subtree and matches each row to an existing member (union card number — the member code of the
+Tổng Liên đoàn's software, printed on the card — else citizen ID, else name + date of birth +
+unit). It returns what an import would do — new, updated, unchanged, the errors with their row,
+column and message, and the active members of the sheet's units that no row matches (missing:
+reported, never deleted) — in a fixed number of queries per 2,000 rows, never one per row. `write(job, outcome)` then writes it in one transaction: COPY on PostgreSQL,
 batched inserts elsewhere, one audit row for the import and one per updated member, and the
 member tallies (chuyende.org.tallies) of the units written and those above in a few statements.
 
@@ -36,7 +37,13 @@ from chuyende.org.choices import (
 from chuyende.org.models import MEMBER_UNIT_KINDS, Member, Unit, member_date_errors
 from chuyende.org.services import MEMBER_FIELDS
 
-from .fields import GENDER_ALIASES, NO_RELIGION, STATUS_ALIASES, column_namer
+from .fields import (
+    GENDER_ALIASES,
+    NO_RELIGION,
+    STATUS_ALIASES,
+    UNION_POSITION_ALIASES,
+    column_namer,
+)
 
 CHUNK = 2000
 DATA_FIELDS = tuple(f for f in MEMBER_FIELDS if f != "unit")  # a member form's fields
@@ -51,6 +58,8 @@ class Outcome:
     updates: list = field(default_factory=list)  # [(row, member, {field: new value})]
     unchanged: int = 0
     errors: list = field(default_factory=list)  # [RowError]
+    # Active members of the units the sheet names whom no row matches, by id (reported only).
+    missing: list = field(default_factory=list)
 
     @property
     def error_rows(self) -> set:
@@ -100,7 +109,9 @@ def parsers() -> dict[str, Callable]:
         "id_number": sheets.parse_id_number,
         "card_number": lambda v: sheets.text(v).upper()[: LIMITS["card_number"] + 1],
         "job_title": _parse_text("job_title"),
-        "union_position": sheets.choice_parser(UnionPosition.choices),
+        "union_position": sheets.choice_parser(
+            UnionPosition.choices, aliases=UNION_POSITION_ALIASES
+        ),
         "joined_on": sheets.parse_date,
         "status": sheets.choice_parser(MemberStatus.choices, aliases=STATUS_ALIASES),
     }
@@ -171,6 +182,7 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
     }
     by_person = _existing_people(unkeyed_units)
     today = timezone.localdate()
+    matched = set()  # members a row of the sheet stands for, rows with errors included
 
     for done, (number, parsed, bad) in enumerate(rows, start=1):
         errors = []
@@ -226,6 +238,8 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
             member = by_person.get(
                 (fold(parsed.get("full_name")), parsed.get("date_of_birth"), unit.pk)
             )
+        if member is not None:
+            matched.add(member.pk)
         if member is not None and not member.unit.path.startswith(job.unit.path):
             fail(
                 "card_number" if card_match else "id_number",
@@ -255,7 +269,29 @@ def resolve(job, parsed: dict, *, progress=None) -> Outcome:
         if progress and done % CHUNK == 0:
             progress(done, outcome.total)
     outcome.errors.sort(key=lambda e: e.row)
+    listed = {
+        u.pk
+        for u in units.values()
+        if u.path.startswith(job.unit.path) and u.kind in MEMBER_UNIT_KINDS
+    }
+    outcome.missing = _missing(listed, matched)
     return outcome
+
+
+def _missing(unit_ids, matched) -> list[int]:
+    """Active members of these units that no row of the sheet matched: a monthly list from the
+    membership software no longer carries them (left, moved away, or dropped by mistake). They
+    are reported for the officer to look at; an import never deletes a member."""
+    found = []
+    for chunk in _chunks(sorted(unit_ids), 500):
+        found.extend(
+            pk
+            for pk in Member.objects.filter(unit_id__in=chunk, status=MemberStatus.ACTIVE)
+            .order_by()
+            .values_list("pk", flat=True)
+            if pk not in matched
+        )
+    return sorted(found)
 
 
 def _units(job, codes) -> dict[str, Unit]:

@@ -69,6 +69,7 @@ class ImportJob(models.Model):
     """One uploaded sheet: matched, checked, then imported into the unit's subtree."""
 
     scope_path = "unit__path"
+    MISSING_KEPT = 1000
 
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("into unit"), on_delete=models.CASCADE, related_name="+"
@@ -89,6 +90,15 @@ class ImportJob(models.Model):
     unchanged_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)  # [[row, column header, message], ...]
+    # Member imports: active members of the units the sheet names whom no row matches (a
+    # monthly list no longer carries them). Reported, never deleted: their count, and the ids
+    # of the first MISSING_KEPT of them for the result page.
+    missing_count = models.PositiveIntegerField(default=0)
+    missing = models.JSONField(default=list)
+    # The preset whose column matching was applied at upload ("" when none), and whether it
+    # was suggested from the headers rather than chosen.
+    preset_name = models.CharField(max_length=120, blank=True)
+    preset_suggested = models.BooleanField(default=False)
     message = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_by = models.ForeignKey(

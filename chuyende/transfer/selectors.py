@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from chuyende.core.scoping import user_scope
 from chuyende.org import selectors as org_selectors
-from chuyende.org.models import Unit
+from chuyende.org.models import Member, Unit
 
 from .forms import UPPER_KINDS
 from .models import ExportJob, ImportJob, MappingPreset
@@ -35,4 +35,22 @@ def own_exports(*, user, limit=20):
         ExportJob.objects.for_user(user, "export")
         .filter(created_by=user)
         .select_related("unit")[:limit]
+    )
+
+
+MISSING_SHOWN = 100
+
+
+def missing_members(*, job, user, limit=MISSING_SHOWN):
+    """The first members a member import found missing from its sheet, as the user may see
+    them (one query)."""
+    ids = list(job.missing[:limit])
+    if not ids:
+        return []
+    return list(
+        Member.objects.for_user(user)
+        .filter(pk__in=ids)
+        .select_related("unit")
+        .only("id", "full_name", "card_number", "status", "unit__code", "unit__name")
+        .order_by("unit__code", "sort_key", "id")
     )

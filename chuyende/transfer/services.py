@@ -20,9 +20,10 @@ from chuyende.core.audit import audit_record
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
 
-from . import cache, members, units
+from . import cache, members, presets, units
 from .fields import COLUMNS, aliases
 from .models import ImportJob, ImportStatus, Kind, MappingPreset
+from .presets import SystemPreset
 
 STALLED_AFTER = 300  # seconds without a sign of life from the worker
 ENGINES = {Kind.MEMBERS: members, Kind.UNITS: units}
@@ -33,22 +34,49 @@ def required_fields(kind: str) -> list[str]:
     return [c.name for c in COLUMNS[kind] if c.required]
 
 
-def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset | None = None):
-    """Keep the uploaded file, find its header row and guess which column holds what."""
+SAVED_PRESETS_CONSIDERED = 200  # saved presets a file's headers are compared with, newest first
+
+
+def suggested_preset(*, kind: str, headers, acting_user):
+    """The preset (shipped, or saved by the user's units or those above) whose headers the
+    file matches, or None."""
+    saved = (
+        MappingPreset.objects.for_user(acting_user)
+        .filter(kind=kind)
+        .order_by("-updated_at")[:SAVED_PRESETS_CONSIDERED]
+    )
+    return presets.suggest(kind, headers, saved, required=required_fields(kind))
+
+
+def import_start(
+    *,
+    unit,
+    kind: str,
+    upload,
+    acting_user,
+    preset: MappingPreset | SystemPreset | None = None,
+):
+    """Keep the uploaded file, find its header row and guess which column holds what.
+
+    With a preset (saved, or shipped with the application) its headers map their fields over
+    the guesses; without one, a preset whose headers the file matches is suggested and applied
+    (the officer sees which on the matching page and checks the match)."""
     if kind not in ENGINES:
         raise ValidationError(_("Unknown kind of import."))
     require(acting_user, RIGHTS[kind], unit)
+    if preset is not None and preset.kind != kind:
+        raise ValidationError({"preset": _("This preset is for another kind of sheet.")})
     table = sheets.read_table(upload, aliases=aliases(kind))
     rows = list(table.rows())  # the file is read once, here
     if hasattr(upload, "seek"):
         upload.seek(0)
     mapping = sheets.match_headers(table.headers, aliases(kind))
+    suggested = False
+    if preset is None:
+        preset = suggested_preset(kind=kind, headers=table.headers, acting_user=acting_user)
+        suggested = preset is not None
     if preset is not None:
-        by_header = {sheets.header_key(h): i for i, h in enumerate(table.headers)}
-        for name, header in preset.mapping.items():
-            index = by_header.get(sheets.header_key(header))
-            if index is not None:
-                mapping[name] = index
+        mapping = presets.apply(preset, table.headers, mapping)
     with transaction.atomic():
         job = ImportJob(
             unit=unit,
@@ -57,6 +85,8 @@ def import_start(*, unit, kind: str, upload, acting_user, preset: MappingPreset 
             headers=table.headers,
             header_row=table.header_row,
             mapping=mapping,
+            preset_name=str(preset)[:120] if preset is not None else "",
+            preset_suggested=suggested,
             created_by=acting_user,
         )
         job.file.save(job.original_name, upload, save=False)
@@ -203,7 +233,12 @@ def run_check(job_id: int) -> dict:
     job.checked_at = timezone.now()
     job.save()
     progress.clear("import", job.pk)
-    return {"new": job.new_count, "updated": job.updated_count, "errors": job.error_count}
+    return {
+        "new": job.new_count,
+        "updated": job.updated_count,
+        "missing": job.missing_count,
+        "errors": job.error_count,
+    }
 
 
 def _store(job, outcome):
@@ -213,6 +248,9 @@ def _store(job, outcome):
     job.unchanged_count = outcome.unchanged
     job.error_count = len(outcome.errors)
     job.errors = [[e.row, e.column, e.message] for e in outcome.errors]
+    missing = getattr(outcome, "missing", [])
+    job.missing_count = len(missing)
+    job.missing = list(missing[: ImportJob.MISSING_KEPT])
 
 
 def _fail(job, message):
@@ -251,6 +289,7 @@ def run_import(job_id: int) -> dict:
                     "new": len(outcome.creates),
                     "updated": len(outcome.updates),
                     "unchanged": outcome.unchanged,
+                    "missing": len(getattr(outcome, "missing", [])),
                     "skipped_with_errors": len(outcome.error_rows),
                 },
             )

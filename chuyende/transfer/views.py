@@ -16,7 +16,7 @@ from chuyende.core.forms import apply_errors
 from chuyende.core.scoping import user_scope
 from chuyende.org.forms import MemberFilterForm
 
-from . import exports, selectors, services
+from . import exports, presets, selectors, services
 from .fields import COLUMNS
 from .forms import ConfirmForm, ImportStartForm, MappingForm
 from .models import ExportJob, ImportJob, Kind
@@ -63,6 +63,7 @@ def import_list(request):
         "form": form,
         "jobs": selectors.recent_imports(user=request.user),
         "exports": selectors.own_exports(user=request.user),
+        "shipped_presets": presets.system_presets(),
     }
     return render(request, "transfer/import_list.html", context)
 
@@ -98,10 +99,11 @@ def import_mapping(request, pk):
             return redirect("transfer:import_detail", pk=job.pk)
     columns = {c.name: c for c in COLUMNS[job.kind]}
     rows = [(form[name], columns[name]) for name in columns]
+    shipped = next((p for p in presets.system_presets(job.kind) if p.name == job.preset_name), None)
     return render(
         request,
         "transfer/import_mapping.html",
-        {"job": job, "form": form, "rows": rows},
+        {"job": job, "form": form, "rows": rows, "shipped_preset": shipped},
     )
 
 
@@ -126,6 +128,7 @@ def import_detail(request, pk):
     context = _detail_context(request, job)
     if request.htmx and request.htmx.target == "import-status":
         return render(request, "transfer/import_detail.html#status", context)
+    context["missing_members"] = selectors.missing_members(job=job, user=request.user)
     return render(request, "transfer/import_detail.html", context)
 
 
@@ -147,7 +150,9 @@ def import_confirm(request, pk):
 
 @login_required
 def import_errors(request, pk):
-    job = _job(request, pk)
+    # The error sheet carries the uploaded rows as typed (personal data unmasked): only for
+    # those who may run the import, not every viewer of the unit.
+    job = _job(request, pk, action="import")
     if not job.errors:
         raise Http404
     response = HttpResponse(services.error_sheet(job), content_type=XLSX)
@@ -179,12 +184,39 @@ def export_start(request):
             fmt=fmt,
             filters=filters,
             full=request.POST.get("full") == "1",
+            reason=request.POST.get("reason", ""),  # required in full (chuyende.core.reasons)
         )
     except ValidationError as error:
+        if "reason" in getattr(error, "error_dict", {}):  # in full without a reason: no file
+            return _export_reason(request, error)
         for message in error.messages:
             messages.error(request, message)
         return redirect("org:member_list")
     return redirect("transfer:export_detail", pk=job.pk)
+
+
+def _export_reason(request, error):
+    """The reason form again (the list's filters kept), with why no file was made."""
+    from django.urls import reverse
+
+    from chuyende.core.reasons import ExportReasonForm
+
+    form = ExportReasonForm(request.POST)
+    form.is_valid()
+    if not form.errors:
+        form.add_error("reason", error.error_dict["reason"])
+    context = {
+        "form": form,
+        "title": _("Export the member list with personal data in full"),
+        "action": reverse("transfer:export_start"),
+        "back": reverse("org:member_list"),
+        "hidden": [
+            (name, value)
+            for name, value in request.POST.items()
+            if name not in ("csrfmiddlewaretoken", "reason")
+        ],
+    }
+    return render(request, "core/export_reason.html", context, status=400)
 
 
 def _export(request, pk):

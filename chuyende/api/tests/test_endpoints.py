@@ -150,6 +150,7 @@ def test_unknown_paths_and_methods_answer_json(api, as_user):
     wrong = bob.delete(f"/api/v1/units/{api.a.pk}/")
     assert wrong.status_code == 405
     assert _json(wrong)["error"]["code"] == "method_not_allowed"
+    assert "DELETE" in _json(wrong)["error"]["message"]
     html = bob.get("/api/v1/units/", HTTP_ACCEPT="text/html")
     assert html.status_code == 406 and _json(html)["error"]["code"] == "not_acceptable"
     broken = bob.post(

@@ -96,7 +96,10 @@ def test_json_clients_get_json(client, world):
     with mock.patch("chuyende.core.views.Unit.objects.count", side_effect=DOWN):
         response = client.get("/healthz", HTTP_ACCEPT="application/json")
     assert response.status_code == 503 and response["Retry-After"] == str(RETRY_AFTER)
-    assert response.json()["error"] == "database_unavailable"
+    body = response.json()
+    assert body["error"]["code"] == "database_unavailable"
+    assert body["error"]["message"] and set(body["error"]) == {"code", "message"}
+    assert body["retry_after"] == int(response["Retry-After"])
 
 
 def test_a_mistake_in_sql_stays_a_500_for_someone_to_read(world):

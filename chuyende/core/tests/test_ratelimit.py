@@ -102,7 +102,7 @@ def test_settings_override_a_rule_and_can_turn_every_limit_off(settings):
     ],
 )
 def test_the_address_counted(rf, settings, meta, proxy, expected):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if proxy else None
+    settings.BEHIND_PROXY = proxy
     settings.PROXY_COUNT = 1
     request = rf.get("/")
     request.META.pop("REMOTE_ADDR", None)

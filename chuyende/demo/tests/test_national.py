@@ -27,6 +27,7 @@ from chuyende.org import tallies
 from chuyende.org.choices import MemberStatus, UnitKind, UnitSubKind
 from chuyende.org.models import Member, Unit
 from chuyende.outreach.models import OutreachPost
+from chuyende.plans import tallies as assignment_tallies
 from chuyende.plans.models import Assignment
 from chuyende.pledges import tallies as pledge_tallies
 from chuyende.pledges.models import Evaluation, Pledge
@@ -251,6 +252,7 @@ def test_sessions_attempts_tallies_and_nominations_hold_their_derived_values(bui
         assert nomination.search_text == _search_text(nomination, nomination.nominee_home)
     assert tallies.differences() == []
     assert pledge_tallies.differences() == []
+    assert assignment_tallies.differences() == []
 
 
 @postgres_only
@@ -332,3 +334,4 @@ def test_delete_national_removes_it_and_leaves_the_province(built):
     assert Unit.objects.find_problems() == ([], [], [], [], [])
     assert tallies.differences() == []
     assert pledge_tallies.differences() == []
+    assert assignment_tallies.differences() == []

@@ -101,3 +101,34 @@ def test_scope_follows_a_moved_subtree(world):
     services.unit_move(unit=world.a1, new_parent=world.b, acting_user=world.alice)
     assert not Member.objects.for_user(world.bob).filter(pk=world.an.pk).exists()
     assert Member.objects.for_user(world.mallory).filter(pk=world.an.pk).exists()
+
+
+def test_a_top_unit_added_in_the_admin_is_searchable_sorted_and_audited(client, world):
+    """No screen creates the top of the tree: the admin does, and must fill what the services
+    fill (the folded search column, the sort key) and leave an audit row."""
+    client.force_login(world.admin)
+    response = client.post(
+        "/admin/org/unit/add/",
+        {
+            "code": "TLD-TEST",
+            "name": "Tổng Liên đoàn Lao động Việt Nam",
+            "short_name": "TLĐ",
+            "kind": "confederation",
+            "sub_kind": "",
+            "active": "on",
+            "address": "",
+            "phone": "",
+            "email": "",
+            "treebeard_position": "first-child",
+            "treebeard_ref_node": "",
+        },
+    )
+    assert response.status_code == 302, (
+        [e for e in response.context["adminform"].form.errors.items()]
+        if response.context
+        else response.status_code
+    )
+    unit = Unit.objects.get(code="TLD-TEST")
+    assert "tong lien doan lao dong viet nam" in unit.search_name
+    assert unit.sort_key
+    assert AuditEvent.objects.filter(action="create", object_id=str(unit.pk)).exists()

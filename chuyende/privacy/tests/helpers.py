@@ -70,7 +70,43 @@ def records_for(w, member, *, officer=None, tag=""):
         achievement=f"Cô giáo {member.full_name} mở lớp dạy chiêng cho 45 học sinh.",
     )
     decide(w.a, officer, [nomination], number=f"{nomination.pk}/QĐ-LĐLĐ")
-    return {"pledge": pledge, "participant": participant, "nomination": nomination}
+    photo, evidence = attach_files(w, nomination, member)
+    return {
+        "pledge": pledge,
+        "participant": participant,
+        "nomination": nomination,
+        "photo": photo,
+        "evidence": evidence,
+    }
+
+
+def attach_files(w, nomination, member):
+    """A photo of the nominee and an evidence file naming them (downloaded once: an export in
+    the audit log whose description names them)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chuyende.core.text import fold
+    from chuyende.honors import services as honors_services
+    from chuyende.honors.models import NominationFile, NominationPhoto
+    from chuyende.honors.tests.helpers import PDF, jpeg
+
+    slug = "-".join(fold(member.full_name).split())
+    photo = NominationPhoto(
+        nomination=nomination,
+        image=jpeg(f"anh-{slug}.jpg"),
+        content_type="image/jpeg",
+        caption=f"{member.full_name} đứng lớp",
+    )
+    photo.save()
+    evidence = NominationFile.objects.create(
+        nomination=nomination,
+        file=SimpleUploadedFile(f"thanh-tich-{slug}.pdf", PDF),
+        name=f"thanh-tich-{slug}.pdf",
+        content_type="application/pdf",
+    )
+    with transaction.atomic():
+        honors_services.evidence_exported(item=evidence, acting_user=w.bob)
+    return photo, evidence
 
 
 def member_left(w, unit, name, *, on, status="left", user=None, **extra):

@@ -219,3 +219,19 @@ def test_the_task_enqueues_itself_for_the_next_morning(upper_form):
 def test_next_run_is_tomorrow_at_six_local_time():
     late_evening = datetime.datetime(2024, 12, 31, 23, 30, tzinfo=HCM)
     assert next_run(late_evening) == datetime.datetime(2025, 1, 1, 6, 0, tzinfo=HCM)
+
+
+@pytest.mark.django_db
+def test_send_reminders_schedule_queues_the_first_daily_run_once(settings):
+    """`chuyende run` queues the first run; the task then re-queues itself (never twice)."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    out = StringIO()
+    call_command("send_reminders", "--schedule", stdout=out)
+    assert "daily reminders queued" in out.getvalue()
+    call_command("send_reminders", "--schedule", stdout=out)
+    assert "already queued" in out.getvalue()
+    queued = DBTaskResult.objects.get()
+    assert queued.status == "READY" and queued.task_path.endswith("send_reminders_daily")
+    assert Notification.objects.count() == 0  # nothing sent now

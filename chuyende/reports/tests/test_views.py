@@ -307,3 +307,20 @@ def test_a_locked_period_refuses_saving_and_submitting_alike(client, reporting):
         assert response.status_code == 200
     report.refresh_from_db()
     assert report.status == "draft" and report.leadership == ""
+
+
+@pytest.mark.django_db
+def test_a_grassroots_union_cannot_open_a_report_on_the_upper_level_form(reporting):
+    """The service holds the rule of the screens (selectors.report_units): the API and any other
+    caller cannot create a report for a unit that does not write on the form."""
+    from django.core.exceptions import ValidationError
+
+    w = reporting
+    with pytest.raises(ValidationError) as refused:
+        report_open(form=w.form, period=w.period, unit=w.a1, acting_user=w.bob)
+    assert w.a1.name in refused.value.messages[0]
+    assert not Report.objects.filter(unit=w.a1).exists()
+    assert report_open(form=w.form, period=w.period, unit=w.a, acting_user=w.bob).unit == w.a
+    outside = make_unit(w.root, "HNI", "Liên đoàn Lao động thành phố Hà Nội", "province")
+    with pytest.raises(ValidationError):
+        report_open(form=w.form, period=w.period, unit=outside, acting_user=w.admin)

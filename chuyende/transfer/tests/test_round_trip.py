@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _export(admin, kind):
-    job = exports.export_start(acting_user=admin, kind=kind, fmt="xlsx", filters={}, full=True)
+    job = exports.export_start(
+        acting_user=admin,
+        kind=kind,
+        fmt="xlsx",
+        filters={},
+        full=True,
+        reason="Chuyển dữ liệu sang cơ sở dữ liệu mới",
+    )
     job = ExportJob.objects.get(pk=job.pk)
     with job.file.open("rb") as handle:
         return SimpleUploadedFile(f"{kind}.xlsx", handle.read())

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -51,6 +52,12 @@ def test_upload_match_check_import_through_the_screens(client, world):
     sheet_file = client.get(reverse("transfer:import_errors", args=[job.pk]))
     rows = list(load_workbook(io.BytesIO(sheet_file.content)).active.iter_rows(values_only=True))
     assert rows[3][-1] and rows[2][-1] is None
+    # the error sheet holds the rows as typed: a viewer of the province sees the job, not the sheet
+    viewer = Client()
+    viewer.force_login(world.erin)
+    viewer_page = viewer.get(reverse("transfer:import_detail", args=[job.pk])).content.decode()
+    assert 'id="import-error-table"' in viewer_page and "import-error-sheet" not in viewer_page
+    assert viewer.get(reverse("transfer:import_errors", args=[job.pk])).status_code == 403
     before = Member.objects.count()
     client.post(reverse("transfer:import_confirm", args=[job.pk]), {"valid_only": "1"})
     job.refresh_from_db()
@@ -115,11 +122,16 @@ def test_full_personal_data_needs_the_reveal_right(client, world):
     )
     assert response.status_code == 403
     client.force_login(world.bob)
-    client.post(reverse("transfer:export_start"), {"kind": "members", "format": "csv", "full": "1"})
+    client.post(
+        reverse("transfer:export_start"),
+        {"kind": "members", "format": "csv", "full": "1", "reason": "Đối chiếu hồ sơ đoàn viên"},
+    )
     job = ExportJob.objects.get()
     text = b"".join(client.get(reverse("transfer:export_file", args=[job.pk])).streaming_content)
     assert text.startswith("\ufeff".encode()) and b"0912345678" in text
-    assert AuditEvent.objects.get(action="export").changes["personal_data"] == "full"
+    events = AuditEvent.objects.filter(action="export").order_by("pk")
+    assert [e.changes["personal_data"] for e in events] == ["full", "full"]  # asked, made
+    assert {e.changes["reason"] for e in events} == {"Đối chiếu hồ sơ đoàn viên"}
 
 
 def test_exported_cells_never_start_a_formula(client, world):

@@ -7,7 +7,11 @@ class Command(BaseCommand):
     help = (
         "Write a consistent backup of the database (SQLite: online backup API; PostgreSQL: "
         "pg_dump) and of the uploaded files into one .tar.gz with a manifest of every table's "
-        "row count and checksum and every file's SHA-256. Restore it with `chuyende restore`."
+        "row count and checksum and every file's SHA-256. Restore it with `chuyende restore`. "
+        "The files are read through the file storage: from MEDIA_ROOT or, when S3_BUCKET is "
+        "set, every object of the bucket under S3_PREFIX is downloaded into the archive, so the "
+        "archive alone restores the site (into a folder or a bucket). The bucket's own "
+        "versioning or replication, if any, is a second copy beside it, not a replacement."
     )
 
     def add_arguments(self, parser):

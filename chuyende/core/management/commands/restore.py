@@ -8,7 +8,8 @@ from chuyende.core.backup import BackupError, restore
 class Command(BaseCommand):
     help = (
         "Restore a backup written by `chuyende backup` into an empty database of the same kind "
-        "and the uploaded files into MEDIA_ROOT, then check both against the backup's manifest. "
+        "and the uploaded files into the file storage the site uses (MEDIA_ROOT, or the S3 "
+        "bucket when S3_BUCKET is set), then check both against the backup's manifest. "
         "A database that already holds data is refused unless --yes is given (it is replaced)."
     )
 

@@ -1,12 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from chuyende.privacy.anonymise import anonymise, retention_days
+from chuyende.privacy.files import work_file_days
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise members who left (or transferred out) more than PRIVACY_RETENTION_DAYS ago: "
-        "their personal data is replaced, the figures stay the same."
+        "their personal data is replaced, the files naming them deleted, the figures stay the "
+        "same; and delete the working files of imports and exports older than "
+        "PRIVACY_WORK_FILE_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -36,4 +39,16 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result['members']} members {verb}; left before {result['cutoff']:%Y-%m-%d} "
             f"(retention {retention_days()} days), {result['batches']} batches"
+        )
+        removed, old = result["removed"], result["old_work"]
+        if not result["dry_run"]:
+            self.stdout.write(
+                f"files and stored rows naming them: {removed['files']} photos and evidence "
+                f"files, {removed['imports']} import sheets, {removed['exports']} exports, "
+                f"{removed['pledge_imports']} pledge imports"
+            )
+        gone = "due" if result["dry_run"] else "deleted"
+        self.stdout.write(
+            f"working files older than {work_file_days()} days {gone}: {old['imports']} import "
+            f"sheets, {old['exports']} exports, {old['pledge_imports']} pledge imports"
         )
