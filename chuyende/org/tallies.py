@@ -128,6 +128,21 @@ def upsert_up_the_tree(model, key_columns, rows, types=None) -> None:
             cursor.execute(sql, [value for row in chunk for value in row])
 
 
+def subtree_moved(model, key_columns, types, pk, old_parent, new_parent) -> None:
+    """A follower's tallies when the subtree of unit `pk` moved from under old_parent to under
+    new_parent: the subtree's totals (its top's rows) leave the old ancestors for the new."""
+    if old_parent == new_parent:
+        return
+    deltas = Counter()
+    for _unit, *k, n in (
+        model.objects.filter(unit_id=pk).exclude(n=0).values_list("unit_id", *key_columns, "n")
+    ):
+        for parent, sign in ((old_parent, -1), (new_parent, 1)):
+            if parent is not None:
+                deltas[(parent, *k)] += sign * n
+    upsert_up_the_tree(model, key_columns, [(*k, n) for k, n in deltas.items() if n], types)
+
+
 def _climbed(rows) -> list[tuple]:
     """The rows added up for each unit and every ancestor, top-down: [(unit_id, *key, n)]."""
     paths = {}

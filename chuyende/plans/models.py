@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from chuyende.core.scoping import ScopedQuerySet
 from chuyende.core.text import fold
 from chuyende.core.uploads import UploadTo
+from chuyende.org.tallied import TalliedQuerySet
 
 from .choices import AssignmentStatus, PlanStatus
 
@@ -127,23 +128,13 @@ class Occasion(models.Model):
 ASSIGNMENT_TALLY_FIELDS = frozenset({"unit", "unit_id", "due_on", "status"})
 
 
-class AssignmentQuerySet(ScopedQuerySet):
+class AssignmentQuerySet(TalliedQuerySet):
     """Bulk writes keep the open-assignment tallies: the tallies of the rows written are read
     before and after the write, in the same transaction, and the difference is added. (Deletes,
     cascades included, are counted row by row on `pre_delete`: chuyende.plans.tallies.)"""
 
-    def update(self, **kwargs):
-        if not set(kwargs) & ASSIGNMENT_TALLY_FIELDS:
-            return super().update(**kwargs)
-        from . import tallies
-
-        with transaction.atomic(using=self.db, savepoint=False):
-            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
-            result = super().update(**kwargs)
-            tallies.changed(pending)
-        return result
-
-    update.alters_data = True
+    tallies_module = "chuyende.plans.tallies"
+    tally_fields = ASSIGNMENT_TALLY_FIELDS
 
     def bulk_create(self, objs, *args, **kwargs):
         from . import tallies

@@ -117,16 +117,7 @@ def members_moved(source, target) -> None:
 
 def unit_moved(pk, old_parent, new_parent) -> None:
     """A subtree moved from under old_parent to under new_parent: its totals move along."""
-    if old_parent == new_parent:
-        return
-    deltas = Counter()
-    for _unit, *k, n in (
-        AssignmentTally.objects.filter(unit_id=pk).exclude(n=0).values_list(*COLUMNS, "n")
-    ):
-        for parent, sign in ((old_parent, -1), (new_parent, 1)):
-            if parent is not None:
-                deltas[(parent, *k)] += sign * n
-    apply(_nonzero(deltas))
+    org_tallies.subtree_moved(AssignmentTally, KEY, TYPES, pk, old_parent, new_parent)
 
 
 # Reading --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuyende.core.scoping import ScopedQuerySet
+from chuyende.org.tallied import TalliedQuerySet
 
 from .choices import (
     DEFAULT_RATING_LEVELS,
@@ -33,31 +34,15 @@ PLEDGE_TALLY_FIELDS = frozenset({"member", "member_id", "year", "status", "is_cu
 EVALUATION_TALLY_FIELDS = frozenset({"pledge", "pledge_id", "final_rating", "union_title"})
 
 
-class PledgeQuerySet(ScopedQuerySet):
+class PledgeQuerySet(TalliedQuerySet):
     """Bulk writes keep the pledge tallies: the tallies of the pledges written are read before
     and after the write, in the same transaction, and the difference is added."""
 
-    def update(self, **kwargs):
-        if not set(kwargs) & PLEDGE_TALLY_FIELDS:
-            return super().update(**kwargs)
-        from . import tallies
-
-        with transaction.atomic(using=self.db, savepoint=False):
-            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
-            result = super().update(**kwargs)
-            tallies.changed(pending)
-        return result
-
-    update.alters_data = True
+    tallies_module = "chuyende.pledges.tallies"
+    tally_fields = PLEDGE_TALLY_FIELDS
 
     def delete(self):
-        from . import tallies
-
-        with transaction.atomic(using=self.db, savepoint=False):
-            pending = tallies.changing(self.order_by().values_list("pk", flat=True))
-            result = super().delete()
-            tallies.changed(pending)
-        return result
+        return self._kept(super().delete)
 
     delete.alters_data = True
     delete.queryset_only = True
@@ -75,33 +60,17 @@ class PledgeQuerySet(ScopedQuerySet):
         return created
 
 
-class EvaluationQuerySet(ScopedQuerySet):
-    """Bulk writes of ratings keep the pledge tallies, as for pledges."""
+class EvaluationQuerySet(TalliedQuerySet):
+    """Bulk writes of ratings keep the pledge tallies, as for pledges (through their pledges)."""
 
-    def _pledge_ids(self):
+    tallies_module = "chuyende.pledges.tallies"
+    tally_fields = EVALUATION_TALLY_FIELDS
+
+    def _tally_ids(self):
         return self.order_by().values_list("pledge_id", flat=True)
 
-    def update(self, **kwargs):
-        if not set(kwargs) & EVALUATION_TALLY_FIELDS:
-            return super().update(**kwargs)
-        from . import tallies
-
-        with transaction.atomic(using=self.db, savepoint=False):
-            pending = tallies.changing(self._pledge_ids())
-            result = super().update(**kwargs)
-            tallies.changed(pending)
-        return result
-
-    update.alters_data = True
-
     def delete(self):
-        from . import tallies
-
-        with transaction.atomic(using=self.db, savepoint=False):
-            pending = tallies.changing(self._pledge_ids())
-            result = super().delete()
-            tallies.changed(pending)
-        return result
+        return self._kept(super().delete)
 
     delete.alters_data = True
     delete.queryset_only = True
