@@ -9,6 +9,7 @@ from chuyende.core.scoping import user_scope
 from chuyende.core.text import fold
 from chuyende.org.choices import UnitKind
 from chuyende.org.models import Member, Unit
+from chuyende.org.search import matching
 from chuyende.org.selectors import ancestor_paths, ancestors_by_path
 from chuyende.plans.choices import PlanStatus
 from chuyende.plans.models import Task
@@ -320,9 +321,7 @@ def member_choices(*, user, unit, query="", chosen=None, limit=MEMBER_CHOICES):
         .filter(unit__path__startswith=unit.path, status="active")
         .select_related("unit")
     )
-    folded = fold(query)
-    matching = qs.filter(search_name__contains=folded) if folded else qs
-    members = list(matching.order_by("sort_key", "id")[:limit])
+    members = list(matching(qs, query).order_by("sort_key", "id")[:limit])
     if chosen and chosen not in {m.pk for m in members}:
         extra = qs.filter(pk=chosen).first()
         if extra is not None:

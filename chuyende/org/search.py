@@ -30,6 +30,7 @@ The check is the cheaper of the two and is evaluated first, so a walk computes t
 few rows the LIKE lets through only.
 """
 
+from django.db import connections
 from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, TextField, Value
 from django.db.models.functions import Coalesce
 
@@ -95,3 +96,11 @@ def name_conditions(folded: str, vendor: str, field: str = "search_name") -> lis
         return [phrase]
     checked = Coalesce(ExpressionWrapper(phrase, output_field=BooleanField()), Value(False))
     return [checked, StemsMatch(NameStems(F(field)), TsQuery(Value(stems_query(words))))]
+
+
+def matching(queryset, query: str):
+    """The members of `queryset` (a Member queryset) that a search for `query` finds, by the
+    rules above: every search box that looks for members by name or card number uses it."""
+    from chuyende.core.text import fold
+
+    return queryset.filter(*name_conditions(fold(query), connections[queryset.db].vendor))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import connections
 from django.db.models import (
     BooleanField,
     Count,
@@ -27,7 +26,7 @@ from chuyende.core.text import fold
 
 from .choices import MAJORITY_ETHNICITY, MemberStatus, UnitKind
 from .models import Member, MemberTally, Unit, UnitTally
-from .search import name_conditions
+from .search import matching
 
 STEP = Unit.steplen
 
@@ -463,7 +462,7 @@ def member_search(*, user, unit: Unit | None = None, gender="", ethnicity="", st
     if status:
         qs = qs.filter(status=status)
     # a fragment, or a phrase of words (chuyende.org.search: the word index on PostgreSQL)
-    qs = qs.filter(*name_conditions(fold(query), connections[qs.db].vendor))
+    qs = matching(qs, query)
     return qs.order_by("sort_key", "id")
 
 

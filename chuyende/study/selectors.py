@@ -8,9 +8,9 @@ from operator import or_
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
-from chuyende.core.text import fold
 from chuyende.org.choices import MAJORITY_ETHNICITY, Gender, MemberStatus, UnitKind
 from chuyende.org.models import Member, Unit
+from chuyende.org.search import matching
 from chuyende.org.selectors import ancestor_paths
 from chuyende.plans.choices import PlanStatus
 from chuyende.plans.models import Assignment, Task
@@ -186,9 +186,7 @@ def register_rows(*, session: StudySession, query: str = "", limit=REGISTER_LIMI
         Q(unit__path__startswith=session.unit.path),
         (_expected_q(session) & Q(status=MemberStatus.ACTIVE)) | Q(Exists(attending)),
     )
-    folded = fold(query)
-    if folded:
-        qs = qs.filter(search_name__contains=folded)
+    qs = matching(qs, query)
     total = qs.count()
     rows = list(
         qs.annotate(present=Exists(attending))

@@ -158,6 +158,18 @@ def test_the_list_can_be_searched_on_the_server_without_accents(client, world):
     assert [m.full_name for m in response.context["rows"]] == ["Trần Thị Bình"]
 
 
+def test_the_register_search_follows_the_member_search_rules(world):
+    """Several words are a phrase at word starts (chuyende.org.search), as in the member list:
+    "nh hoa" is inside "thinh hoang" but begins no word, so it finds nobody."""
+    session = _members_session(world)
+    thinh = make_member(world.a1, "Lê Văn Thịnh Hoàng")
+    session.expected_units.set([world.a1])
+    assert [m.pk for m in selectors.register_rows(session=session, query="thịnh hoa")[0]] == [
+        thinh.pk
+    ]
+    assert selectors.register_rows(session=session, query="nh hoa") == ([], 0)
+
+
 def test_a_long_list_is_cut_and_says_how_many_are_hidden(world, monkeypatch):
     session = _members_session(world)
     rows, total = selectors.register_rows(session=session, limit=1)
