@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.core.files.utils import validate_file_name
+from django.db import transaction
 from django.utils._os import safe_makedirs
 from django.utils.encoding import filepath_to_uri
 
@@ -151,3 +152,11 @@ if S3Storage is not None:
 
         def url(self, name, parameters=None, expire=None, http_method=None):
             return unserved_url(name)
+
+
+def delete_after_commit(storage, names) -> None:
+    """Delete these stored files once the transaction that stopped using them commits (a rolled
+    back write keeps them: its rows still point at them)."""
+    for name in names:
+        if name:
+            transaction.on_commit(lambda name=name: storage.delete(name))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
+from chuyende.core.storage import delete_after_commit
 from chuyende.core.text import fold, nfc
 from chuyende.org.choices import MemberStatus, UnitKind
 from chuyende.org.models import Member, Unit
@@ -369,10 +370,15 @@ def nomination_update(
     nomination.full_clean()
     nomination.save()
     removed = 0
-    if remove_photos:
-        removed += nomination.photos.filter(pk__in=list(remove_photos)).delete()[0]
-    if remove_files:
-        removed += nomination.files.filter(pk__in=list(remove_files)).delete()[0]
+    for related, field, chosen in (
+        (nomination.photos, "image", remove_photos),
+        (nomination.files, "file", remove_files),
+    ):
+        if chosen:
+            rows = related.filter(pk__in=list(chosen))
+            names = list(rows.values_list(field, flat=True))
+            removed += rows.delete()[0]
+            delete_after_commit(related.model._meta.get_field(field).storage, names)
     _attach(nomination, photos, photo_types, files, file_types)
     changes = diff(old, {key: getattr(nomination, key) for key in old})
     if photos or files or removed:

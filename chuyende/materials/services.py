@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require
+from chuyende.core.storage import delete_after_commit
 from chuyende.core.text import fold, nfc
 from chuyende.org.models import Unit
 from chuyende.plans.models import Plan
@@ -190,10 +191,9 @@ def _set_content(material: Material, *, kind: str, file, url: str, replacing: bo
 
 
 def _delete_stored(name: str) -> None:
-    if name:
-        from django.core.files.storage import default_storage
+    from django.core.files.storage import default_storage
 
-        transaction.on_commit(lambda: default_storage.delete(name))
+    delete_after_commit(default_storage, [name])
 
 
 @transaction.atomic

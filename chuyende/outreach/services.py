@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.scoping import require, user_scope
+from chuyende.core.storage import delete_after_commit
 from chuyende.core.text import fold, nfc
 from chuyende.org.models import Unit
 from chuyende.plans.models import Occasion
@@ -189,8 +190,7 @@ def post_update(
         post.reviewed_at = None
     post.save()
     if old_file and "screenshot" in changes:
-        storage = post.screenshot.storage
-        transaction.on_commit(lambda: storage.delete(old_file))
+        delete_after_commit(post.screenshot.storage, [old_file])
     audit_record(
         actor=acting_user, action=AuditAction.UPDATE, obj=post, unit=post.unit, changes=changes
     )
@@ -239,8 +239,7 @@ def post_delete(*, post: OutreachPost, acting_user) -> None:
         changes={"link": post.link, "status": post.status},
     )
     if post.screenshot:
-        storage, name = post.screenshot.storage, post.screenshot.name
-        transaction.on_commit(lambda: storage.delete(name))
+        delete_after_commit(post.screenshot.storage, [post.screenshot.name])
     post.delete()
 
 

@@ -12,6 +12,7 @@ from chuyende.core.audit import audit_record, diff
 from chuyende.core.models import AuditAction
 from chuyende.core.reasons import clean_reason
 from chuyende.core.scoping import require
+from chuyende.core.storage import delete_after_commit
 from chuyende.core.text import nfc
 from chuyende.org.choices import MemberStatus
 from chuyende.org.models import Member, Unit
@@ -149,6 +150,7 @@ def session_update(
     old_units = sorted(session.expected_units.values_list("pk", flat=True))
     old_expected = session.expected_count
     units = _prepare(session, fields, expected_units)
+    old_minutes = session.minutes.name
     if minutes:
         uploads.check_minutes(minutes)
         session.minutes = minutes
@@ -157,6 +159,8 @@ def session_update(
     session.full_clean(exclude=["minutes"])
     session.save()
     session.expected_units.set(units)
+    if old_minutes and session.minutes.name != old_minutes:  # replaced or cleared
+        delete_after_commit(session.minutes.storage, [old_minutes])
     changes = diff(old, {key: getattr(session, key) for key in fields})
     new_units = sorted(u.pk for u in units)
     if new_units != old_units:

@@ -353,3 +353,33 @@ def test_other_modules_nominate_a_member_through_the_hook(world):
     )
     assert nomination.unit == world.a1 and nomination.holder == world.a
     assert nomination.source == "pledges" and nomination.title.startswith("Trần Thị Bình — ")
+
+
+def test_a_removed_photo_or_file_leaves_the_storage_once_the_edit_commits(
+    world, django_capture_on_commit_callbacks
+):
+    nomination = services.nomination_create(
+        unit=world.a1,
+        acting_user=world.carol,
+        kind=NomineeKind.PERSON,
+        member=world.binh,
+        fields=fields(),
+        photos=[jpeg()],
+    )
+    services.nomination_return(nomination=nomination, acting_user=world.bob, comment="Đổi ảnh.")
+    photo = nomination.photos.get()
+    storage, name = photo.image.storage, photo.image.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.nomination_update(
+            nomination=nomination,
+            acting_user=world.carol,
+            kind=NomineeKind.PERSON,
+            member=world.binh,
+            fields=fields(),
+            photos=[jpeg("moi.jpg")],
+            remove_photos=[photo.pk],
+        )
+    assert not storage.exists(name)
+    new = nomination.photos.get()
+    assert new.pk != photo.pk and storage.exists(new.image.name)

@@ -310,6 +310,25 @@ def test_removing_the_minutes(client, world):
     assert not session.minutes
 
 
+def test_replaced_minutes_leave_the_storage_once_the_edit_commits(
+    world, django_capture_on_commit_callbacks
+):
+    session = foreign_session(world)
+    storage, old = session.minutes.storage, session.minutes.name
+    assert storage.exists(old)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_update(
+            session=session,
+            acting_user=world.mallory,
+            fields={"expected_mode": ExpectedMode.MEMBERS},
+            expected_units=[world.b1],
+            minutes=SimpleUploadedFile("bien-ban-moi.pdf", PDF),
+        )
+    session.refresh_from_db()
+    assert session.minutes.name != old and storage.exists(session.minutes.name)
+    assert not storage.exists(old)
+
+
 # Date rules -------------------------------------------------------------------------------
 
 
