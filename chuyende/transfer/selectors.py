@@ -41,6 +41,20 @@ def own_exports(*, user, limit=20):
 MISSING_SHOWN = 100
 
 
+def missing_units(*, job, user, limit=MISSING_SHOWN):
+    """The first units a unit import found missing from its sheet, as the user may see them
+    (one query)."""
+    ids = list(job.missing[:limit])
+    if not ids:
+        return []
+    return list(
+        Unit.objects.for_user(user)
+        .filter(pk__in=ids)
+        .only("id", "code", "name", "path", "depth", "kind")
+        .order_by("path")
+    )
+
+
 def missing_members(*, job, user, limit=MISSING_SHOWN):
     """The first members a member import found missing from its sheet, as the user may see
     them (one query)."""

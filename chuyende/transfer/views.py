@@ -128,7 +128,10 @@ def import_detail(request, pk):
     context = _detail_context(request, job)
     if request.htmx and request.htmx.target == "import-status":
         return render(request, "transfer/import_detail.html#status", context)
-    context["missing_members"] = selectors.missing_members(job=job, user=request.user)
+    if job.kind == Kind.UNITS:
+        context["missing_units"] = selectors.missing_units(job=job, user=request.user)
+    else:
+        context["missing_members"] = selectors.missing_members(job=job, user=request.user)
     return render(request, "transfer/import_detail.html", context)
 
 

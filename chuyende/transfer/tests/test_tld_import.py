@@ -280,6 +280,9 @@ def test_units_keep_the_software_codes_and_next_month_updates_them_in_place(worl
     job = import_units(world)
     assert (job.preset_name, job.preset_suggested) == (presets.TLD_NAME, True)
     assert (job.new_count, job.updated_count, job.unchanged_count) == (2, 1, 1)
+    # the hospital's union (BMT-002, under DLK-BMT, which the file names) is not in it: reported,
+    # kept open; DLK-BMT's own parent lies outside the units imported into
+    assert (job.missing_count, job.missing) == (1, [world.a2.pk])
     school = Unit.objects.get(code="7910010001")
     assert school.kind == "grassroots" and Unit.objects.get_parent(school) == world.a
     assert school.phone == "02623851234" and school.sub_kind == ""
@@ -288,6 +291,7 @@ def test_units_keep_the_software_codes_and_next_month_updates_them_in_place(worl
     assert Unit.objects.get(code="BMT-001").address == "12 Lê Lợi, Buôn Ma Thuột"
     again = import_units(world, unit_rows(school_name="Công đoàn Trường Tiểu học Hòa Phú 2"))
     assert (again.new_count, again.updated_count, again.unchanged_count) == (0, 1, 3)
+    assert again.missing == [world.a2.pk] and Unit.objects.get(pk=world.a2.pk).active
     assert Unit.objects.count() == before + 2
     school.refresh_from_db()
     assert school.name == "Công đoàn Trường Tiểu học Hòa Phú 2"
@@ -415,3 +419,13 @@ def test_choosing_the_shipped_preset_on_the_upload_form(client, world):
     assert response["Location"] == reverse("transfer:import_mapping", args=[job.pk])
     assert (job.preset_name, job.preset_suggested) == (presets.TLD_NAME, False)
     assert job.mapping["code"] == UNIT_HEADERS.index("Mã công đoàn")
+
+
+def test_the_import_page_lists_the_units_the_file_no_longer_lists(client, world):
+    job = import_units(world)
+    client.force_login(world.bob)
+    detail = client.get(reverse("transfer:import_detail", args=[job.pk])).content.decode()
+    assert 'data-count="missing">1<' in detail and 'id="import-missing-table"' in detail
+    assert f'data-unit="{world.a2.pk}"' in detail and "BMT-002" in detail
+    client.force_login(world.mallory)  # another upper-level union's officer: not theirs
+    assert client.get(reverse("transfer:import_detail", args=[job.pk])).status_code == 404
