@@ -43,4 +43,11 @@ class DisableForm(StyledFormMixin, forms.Form):
 
 
 class PasswordChangeForm(StyledFormMixin, DjangoPasswordChangeForm):
-    pass
+    def clean(self):
+        """The new password must differ from the current one (a temporary password given by a
+        manager is not kept by typing it again)."""
+        cleaned = super().clean()
+        old, new = cleaned.get("old_password"), cleaned.get("new_password1")
+        if old and new and old == new:
+            self.add_error("new_password1", _("Choose a password different from the current one."))
+        return cleaned

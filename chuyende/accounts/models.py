@@ -115,3 +115,34 @@ class UserSession(models.Model):
     @property
     def device(self) -> str:
         return describe(self.user_agent)
+
+
+class AccountStatus(models.Model):
+    """What a manager set on someone else's account (chuyende.accounts.officers): a temporary
+    password, handed over by hand, that its owner must replace at the next sign-in. An account
+    without a row has nothing pending."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="account_status",
+    )
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("temporary password set by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    password_set_at = models.DateTimeField(_("temporary password set at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("account status")
+        verbose_name_plural = _("account statuses")
+
+    def __str__(self):
+        return f"{self.user_id}: {'must change password' if self.must_change_password else 'ok'}"

@@ -32,7 +32,7 @@ from chuyende.core.audit import audit_record, client_ip
 from chuyende.core.models import AuditAction
 
 from . import selectors
-from .models import RecoveryCode, RecoveryCodeDevice, UserSession, code_digests
+from .models import AccountStatus, RecoveryCode, RecoveryCodeDevice, UserSession, code_digests
 
 # Session keys.
 VERIFIED_KEY = "_2fa_verified"  # this session passed a second factor
@@ -40,6 +40,7 @@ CLEAR_UNTIL_KEY = "_2fa_clear_until"  # no second factor needed, re-checked afte
 SEEN_KEY = "_account_seen"  # when the session record's last_seen was last written
 PENDING_KEY = "_2fa_pending"  # password accepted, code awaited
 ENROL_KEY = "_2fa_enrol_key"  # the secret shown on the enrolment page, until confirmed
+MUST_CHANGE_KEY = "_must_change_password"  # signed in with a temporary password (officers.py)
 
 SEEN_EVERY = 300  # seconds between two writes of a session's last_seen
 RECHECK_EVERY = 300  # seconds between two checks of "must this user have 2FA?"
@@ -107,6 +108,8 @@ def session_started(*, request, user) -> None:
             defaults={"user": user, "created_at": now, "last_seen": now, **_client(request)},
         )
     session[SEEN_KEY] = time.time()
+    if AccountStatus.objects.filter(user=user, must_change_password=True).exists():
+        session[MUST_CHANGE_KEY] = True
     status = selectors.two_factor_status(user)
     if not status.has_device and not status.required:
         session[CLEAR_UNTIL_KEY] = time.time() + RECHECK_EVERY
@@ -193,6 +196,10 @@ def password_change(*, request, form) -> int:
     changes: its record follows), end every other session of the user, audit. Returns how many
     other sessions were ended."""
     user = form.save()
+    AccountStatus.objects.filter(user=user, must_change_password=True).update(
+        must_change_password=False
+    )
+    request.session.pop(MUST_CHANGE_KEY, None)
     old_key = request.session.session_key
     auth.update_session_auth_hash(request, user)
     new_key = request.session.session_key

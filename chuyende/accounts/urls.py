@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import officer_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -16,5 +16,27 @@ urlpatterns = [
         "accounts/sessions/revoke-others/",
         views.session_revoke_others,
         name="session_revoke_others",
+    ),
+    path("units/<int:pk>/officers/", officer_views.officer_list, name="officer_list"),
+    path("units/<int:pk>/officers/add/", officer_views.officer_add, name="officer_add"),
+    path(
+        "units/<int:pk>/officers/<int:user_pk>/",
+        officer_views.officer_detail,
+        name="officer_detail",
+    ),
+    path(
+        "units/<int:pk>/officers/<int:user_pk>/password/",
+        officer_views.officer_password_reset,
+        name="officer_password_reset",
+    ),
+    path(
+        "units/<int:pk>/officers/<int:user_pk>/active/",
+        officer_views.officer_active,
+        name="officer_active",
+    ),
+    path(
+        "units/<int:pk>/officers/roles/<int:role_pk>/remove/",
+        officer_views.officer_role_remove,
+        name="officer_role_remove",
     ),
 ]

@@ -68,6 +68,7 @@ SCREENSHOTS = {
     "tinh-cuoc-kiem-tra.png": "Một cuộc kiểm tra: kết quả và kiến nghị",
     "tinh-nhap-du-lieu.png": "Nhập đơn vị và đoàn viên từ bảng tính",
     "tinh-doan-vien.png": "Danh sách đoàn viên, nút Xuất danh sách",
+    "tinh-can-bo.png": "Cán bộ và phân quyền của một đơn vị",
     # docs/guide/captren.md: the upper-level union
     "captren-nhiem-vu.png": "Nhiệm vụ đang chờ đơn vị",
     "captren-giao-xuong.png": "Một nhiệm vụ được giao: tiến độ, minh chứng, giao cho cấp dưới",
@@ -241,6 +242,7 @@ def test_the_guides_pages_as_each_persona(page, live_server, settings, tmp_path)
     )
     shoot("tinh-nhap-du-lieu.png", "/imports/", heading="Nhập đơn vị và đoàn viên")
     shoot("tinh-doan-vien.png", "/members/", heading="Đoàn viên")
+    shoot("tinh-can-bo.png", f"/units/{city.pk}/officers/", heading="Cán bộ và phân quyền")
 
     # Two-factor sign-in, set up by the provincial officer, then used at the next sign-in.
     shoot("bao-mat-tai-khoan.png", "/accounts/security/", heading="Bảo mật tài khoản")
