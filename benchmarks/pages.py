@@ -388,5 +388,29 @@ def _national_pages():
     pages += [
         ("national_pledges_list_ms", "/pledges/", _raw("select 1"), "SQL: select 1"),
         ("national_pledges_figures_ms", "/pledges/figures/", _raw("select 1"), "SQL: select 1"),
+        # pages the national load run found slow for the administrator (the whole country)
+        (
+            "national_study_rollup_ms",
+            "/study/rollup/",
+            _raw(
+                "select substr(u.path, 1, %s), count(*), sum(s.listed_count + s.headcount_total)"
+                " from study_studysession s join org_unit u on u.id = s.unit_id"
+                " where u.path like %s group by 1",
+                [(root.depth + 1) * Unit.steplen, root.path + "%"],
+            ),
+            "SQL: sessions and participants per child of the root",
+        ),
+        (
+            "national_outreach_posts_ms",
+            "/outreach/",
+            _raw("select id from outreach_outreachpost order by id desc limit 50"),
+            "SQL: first 50 posts",
+        ),
+        (
+            "national_study_sessions_ms",
+            "/study/",
+            _raw("select id from study_studysession order by date desc, id desc limit 50"),
+            "SQL: first 50 sessions",
+        ),
     ]
     return [(*page, client) for page in pages]

@@ -75,6 +75,7 @@ from chuyende.pledges import tallies as pledge_tallies
 from chuyende.pledges.choices import PledgeStatus
 from chuyende.pledges.models import Evaluation, Pledge, PledgeSection, PledgeTemplate
 from chuyende.reports.models import Report, ReportingPeriod
+from chuyende.study import counts as study_counts
 from chuyende.study.models import CODE_ALPHABET, CODE_LENGTH, Attendance, StudySession
 
 from . import names
@@ -3087,6 +3088,10 @@ class Build:
             self.say("recreating the indexes and foreign keys of the big tables")
             restore_indexes(self.stdout)
             self.timings["indexes"] = time.perf_counter() - began
+        began = time.perf_counter()
+        sessions = study_counts.recount_all()  # before VACUUM: it rewrites attendance rows
+        self.timings["study_counts"] = time.perf_counter() - began
+        self.say(f"counted the listed members of {sessions:,} study sessions")
         began = time.perf_counter()
         if connection.in_atomic_block:
             refresh_statistics()

@@ -1,18 +1,16 @@
 """Study figures for the reports (see chuyende.reports.registry): one grouped query each.
 
-Participants are the members listed at a session (check-in, list, import) plus the people
-counted by head count; with a plan, only the sessions held for that plan's tasks count.
+Participants are the members listed at a session (check-in, list, import; counted on the
+session row, chuyende.study.counts) plus the people counted by head count; with a plan, only the sessions held for that plan's tasks count.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from chuyende.org.choices import MAJORITY_ETHNICITY, Gender
 from chuyende.org.indicators import grouped
 from chuyende.reports.registry import indicator, ratio
 
-from .models import Attendance, StudySession
+from .models import StudySession
 
 DRILLDOWN = "study:session_list"
 
@@ -22,24 +20,10 @@ def _sessions(root_path, start, end, plan):
     return rows.filter(task__plan=plan) if plan is not None else rows
 
 
-def _listed(member_filter):
-    """Per session: the members listed at it (matching the filter), as a correlated subquery."""
-    return Coalesce(
-        Subquery(
-            Attendance.objects.filter(member_filter, session=OuterRef("pk"))
-            .order_by()
-            .values("session")
-            .annotate(n=Count("id"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
-
-
-def _participants(root_path, width, start, end, plan, *, member_filter, headcount):
-    rows = _sessions(root_path, start, end, plan).annotate(listed=_listed(member_filter))
-    return grouped(rows, width=width, value=Sum("listed") + Sum(headcount))
+def _participants(root_path, width, start, end, plan, *, listed, headcount):
+    """Listed members (the sessions' own counts, chuyende.study.counts) plus head counts."""
+    rows = _sessions(root_path, start, end, plan)
+    return grouped(rows, width=width, value=Sum(listed) + Sum(headcount))
 
 
 @indicator(
@@ -62,7 +46,7 @@ def sessions_held(*, root_path, width, start, end, plan):
 )
 def participants(*, root_path, width, start, end, plan):
     return _participants(
-        root_path, width, start, end, plan, member_filter=Q(), headcount="headcount_total"
+        root_path, width, start, end, plan, listed="listed_count", headcount="headcount_total"
     )
 
 
@@ -80,7 +64,7 @@ def participants_women(*, root_path, width, start, end, plan):
         start,
         end,
         plan,
-        member_filter=Q(member__gender=Gender.FEMALE),
+        listed="listed_women",
         headcount="headcount_women",
     )
 
@@ -99,7 +83,7 @@ def participants_minority(*, root_path, width, start, end, plan):
         start,
         end,
         plan,
-        member_filter=~Q(member__ethnicity=MAJORITY_ETHNICITY),
+        listed="listed_minority",
         headcount="headcount_minority",
     )
 

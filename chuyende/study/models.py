@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +80,12 @@ class StudySession(models.Model):
     headcount_women = models.PositiveIntegerField(_("of whom women"), default=0)
     headcount_minority = models.PositiveIntegerField(_("of whom ethnic minority"), default=0)
     headcount_members = models.PositiveIntegerField(_("of whom union members"), default=0)
+    # The members listed at the session (check-in, register), and the women and the ethnic
+    # minority among them as their records stood when they were listed: kept by every write to
+    # the session's attendance (chuyende.study.counts), read by the roll-ups and the reports.
+    listed_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    listed_women = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    listed_minority = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -145,6 +151,56 @@ class StudySession(models.Model):
         return self.date <= timezone.localdate()
 
 
+# The columns of an attendance row its session's counts depend on (chuyende.study.counts).
+ATTENDANCE_COUNTED_FIELDS = frozenset(
+    {"session", "session_id", "member", "member_id", "woman", "minority"}
+)
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    """Bulk writes keep the sessions' listed counts (chuyende.study.counts): new rows are
+    noted from their members, and the sessions written to are recounted in the same
+    transaction."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import counts
+
+        objs = list(objs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            counts.note(objs)
+            created = super().bulk_create(objs, *args, **kwargs)
+            counts.recount({obj.session_id for obj in objs})
+        return created
+
+    def update(self, **kwargs):
+        if not set(kwargs) & ATTENDANCE_COUNTED_FIELDS:
+            return super().update(**kwargs)
+        from . import counts
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = dict(self.order_by().values_list("pk", "session_id"))
+            result = super().update(**kwargs)
+            after = Attendance.objects.filter(pk__in=list(rows)).values_list(
+                "session_id", flat=True
+            )
+            counts.recount(set(rows.values()) | set(after))
+        return result
+
+    update.alters_data = True
+
+    def delete(self):
+        from . import counts
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            sessions = set(self.order_by().values_list("session_id", flat=True))
+            result = super().delete()
+            counts.recount(sessions)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class Attendance(models.Model):
     """One member present at one session, whichever way it was recorded (never twice)."""
 
@@ -155,12 +211,17 @@ class Attendance(models.Model):
         "org.Member", verbose_name=_("member"), on_delete=models.CASCADE, related_name="+"
     )
     source = models.CharField(_("recorded"), max_length=10, choices=AttendanceSource.choices)
+    # Whether the member was a woman, of an ethnic minority, when listed: the session's figures
+    # stay what they were if the member's record changes or is anonymised later.
+    # None until noted: written through the ORM, the row is noted from its member.
+    woman = models.BooleanField(null=True, default=None, editable=False)
+    minority = models.BooleanField(null=True, default=None, editable=False)
     checked_in_at = models.DateTimeField(_("time"), default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -176,6 +237,26 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session_id} — {self.member_id}"
+
+    def save(self, *args, **kwargs):
+        from . import counts
+
+        with transaction.atomic():
+            before = None
+            if self.pk is not None:
+                before = Attendance.objects.filter(pk=self.pk).values_list("session_id", flat=True)
+                before = next(iter(before), None)
+            counts.note([self])
+            super().save(*args, **kwargs)
+            counts.recount({self.session_id, before})
+
+    def delete(self, *args, **kwargs):
+        from . import counts
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            counts.recount([self.session_id])
+        return result
 
 
 class SessionPhoto(models.Model):

@@ -8,7 +8,7 @@ from operator import or_
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 
-from chuyende.org.choices import MAJORITY_ETHNICITY, Gender, MemberStatus, UnitKind
+from chuyende.org.choices import MemberStatus, UnitKind
 from chuyende.org.models import Member, Unit
 from chuyende.org.search import matching
 from chuyende.org.selectors import ancestor_paths
@@ -22,9 +22,6 @@ STEP = Unit.steplen
 REGISTER_LIMIT = 400
 SHEET_LIMIT = 1000
 QUIET_KINDS = (UnitKind.DEPARTMENT, UnitKind.SECTION)  # rows left out of a roll-up when empty
-
-_WOMEN = Q(member__gender=Gender.FEMALE)
-_MINORITY = ~Q(member__ethnicity=MAJORITY_ETHNICITY)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -109,17 +106,11 @@ def session_list(*, user, unit: Unit | None = None, task: Task | None = None, qu
 
 
 def with_participants(sessions) -> list[StudySession]:
-    """Each session of a page with `participants` (listed members + head count), one query."""
+    """Each session of a page with `participants` (listed members + head count), from the
+    sessions' own counts: no query beyond the page's."""
     sessions = list(sessions)
-    listed = dict(
-        Attendance.objects.filter(session__in=[s.pk for s in sessions])
-        .order_by()
-        .values("session_id")
-        .annotate(n=Count("id"))
-        .values_list("session_id", "n")
-    )
     for s in sessions:
-        s.participants = listed.get(s.pk, 0) + s.headcount_total
+        s.participants = s.listed_count + s.headcount_total
         s.rate = rate(s.participants, s.expected_count)
     return sessions
 
@@ -152,16 +143,12 @@ class SessionFigures:
 
 
 def session_figures(*, session: StudySession) -> SessionFigures:
-    """Participants = distinct listed members + the head count of people on no list (1 query)."""
-    listed = Attendance.objects.filter(session=session).aggregate(
-        n=Count("id"),
-        women=Count("id", filter=_WOMEN),
-        minority=Count("id", filter=_MINORITY),
-    )
+    """Participants = distinct listed members + the head count of people on no list, from the
+    session's own counts (chuyende.study.counts): no query."""
     return SessionFigures(
-        listed=listed["n"],
-        listed_women=listed["women"],
-        listed_minority=listed["minority"],
+        listed=session.listed_count,
+        listed_women=session.listed_women,
+        listed_minority=session.listed_minority,
         headcount=session.headcount_total,
         headcount_women=session.headcount_women,
         headcount_minority=session.headcount_minority,
@@ -294,16 +281,12 @@ def rollup(
         .order_by("sort_key")
     )
     sessions = StudySession.objects.for_user(user).filter(unit__path__startswith=unit.path)
-    attendance = Attendance.objects.for_user(user).filter(session__unit__path__startswith=unit.path)
     if task is not None:
         sessions = sessions.filter(task=task)
-        attendance = attendance.filter(session__task=task)
     if date_from:
         sessions = sessions.filter(date__gte=date_from)
-        attendance = attendance.filter(session__date__gte=date_from)
     if date_to:
         sessions = sessions.filter(date__lte=date_to)
-        attendance = attendance.filter(session__date__lte=date_to)
 
     # A session held by `unit` itself groups under unit.path (shorter than `width`).
     by_prefix: dict[str, RollupRow] = {}
@@ -318,29 +301,21 @@ def rollup(
             head_women=Sum("headcount_women"),
             head_minority=Sum("headcount_minority"),
             expected=Sum("expected_count"),
+            listed=Sum("listed_count"),
+            listed_women=Sum("listed_women"),
+            listed_minority=Sum("listed_minority"),
         )
     ):
         by_prefix[row["prefix"]] = RollupRow(
             unit=None,
             sessions=row["n"],
             units_held=row["units"],
+            listed=row["listed"] or 0,
             headcount=row["head"] or 0,
-            women=row["head_women"] or 0,
-            minority=row["head_minority"] or 0,
+            women=(row["head_women"] or 0) + (row["listed_women"] or 0),
+            minority=(row["head_minority"] or 0) + (row["listed_minority"] or 0),
             expected=row["expected"] or 0,
         )
-    for row in (
-        attendance.annotate(prefix=Substr("session__unit__path", 1, width))
-        .order_by()
-        .values("prefix")
-        .annotate(
-            n=Count("id"), women=Count("id", filter=_WOMEN), minority=Count("id", filter=_MINORITY)
-        )
-    ):
-        target = by_prefix.setdefault(row["prefix"], RollupRow(unit=None))
-        target.listed += row["n"]
-        target.women += row["women"]
-        target.minority += row["minority"]
 
     not_held, basis = _not_held(
         user=user, unit=unit, task=task, date_from=date_from, date_to=date_to

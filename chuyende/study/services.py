@@ -17,7 +17,7 @@ from chuyende.core.text import nfc
 from chuyende.org.choices import MemberStatus
 from chuyende.org.models import Member, Unit
 
-from . import selectors, uploads
+from . import counts, selectors, uploads
 from .choices import AttendanceSource, CheckinState, ExpectedMode
 from .models import CODE_ALPHABET, CODE_LENGTH, Attendance, SessionPhoto, StudySession
 
@@ -221,6 +221,7 @@ def attendance_check_in(
                 source=AttendanceSource.QR,
                 checked_in_at=now,
                 recorded_by=acting_user if acting_user and acting_user.is_authenticated else None,
+                **counts.snapshot(member.gender, member.ethnicity),
             )
     except IntegrityError:  # a second tap at the same moment
         return selectors.attendance_of(session=session, member=member), False
@@ -264,15 +265,17 @@ def attendance_register(
         )
     )
     to_add = ticked - present
+    allowed = {}
     if to_add:
-        allowed = set(
-            Member.objects.filter(
+        allowed = {
+            pk: counts.snapshot(gender, ethnicity)
+            for pk, gender, ethnicity in Member.objects.filter(
                 pk__in=to_add,
                 status=MemberStatus.ACTIVE,
                 unit__path__startswith=session.unit.path,
-            ).values_list("pk", flat=True)
-        )
-        if to_add - allowed:
+            ).values_list("pk", "gender", "ethnicity")
+        }
+        if to_add - set(allowed):
             raise ValidationError(
                 _("Some of the people ticked are not active members of %(unit)s.")
                 % {"unit": session.unit.name}
@@ -287,6 +290,7 @@ def attendance_register(
                 source=AttendanceSource.REGISTER,
                 checked_in_at=now,
                 recorded_by=acting_user,
+                **allowed[pk],
             )
             for pk in sorted(to_add)
         ],

@@ -33,6 +33,7 @@ from chuyende.pledges import tallies as pledge_tallies
 from chuyende.pledges.models import Evaluation, Pledge
 from chuyende.reports.models import Report, ReportValue
 from chuyende.reports.selectors import unit_figures
+from chuyende.study import counts as study_counts
 from chuyende.study.models import Attendance, StudySession
 from chuyende.study.selectors import count_expected
 
@@ -253,6 +254,8 @@ def test_sessions_attempts_tallies_and_nominations_hold_their_derived_values(bui
     assert tallies.differences() == []
     assert pledge_tallies.differences() == []
     assert assignment_tallies.differences() == []
+    assert study_counts.stale() == []
+    assert not Attendance.objects.filter(woman__isnull=True).exists()
 
 
 @postgres_only
@@ -335,3 +338,5 @@ def test_delete_national_removes_it_and_leaves_the_province(built):
     assert tallies.differences() == []
     assert pledge_tallies.differences() == []
     assert assignment_tallies.differences() == []
+    assert study_counts.stale() == []
+    assert not Attendance.objects.filter(woman__isnull=True).exists()
