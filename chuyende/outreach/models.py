@@ -80,6 +80,9 @@ class OutreachPost(models.Model):
         indexes = [
             models.Index(fields=["status", "published_on"], name="outreach_post_status_date"),
             models.Index(fields=["occasion", "published_on"], name="outreach_post_occasion"),
+            # the post list's order: its first page is the index's first 50 entries, not a sort
+            # of every post in scope (the nation's 345,874 posts: 485 ms sorted)
+            models.Index(fields=["-published_on", "-id"], name="outreach_post_recent"),
         ]
 
     def __str__(self):
