@@ -3,7 +3,7 @@
 import re
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 
 from chuyende.core.scoping import user_scope
 from chuyende.core.text import fold
@@ -226,16 +226,31 @@ def showcase_list(*, unit: Unit | None = None, category: str = "", query: str = 
 
 def showcase_units():
     """Units to filter the showcase by: the provincial federations and upper-level unions
-    that have an example shown (one query)."""
-    shown = Nomination.objects.filter(showcase_q()).values_list("unit__path", flat=True)
+    that have an example shown (three queries). Only the beginnings of the examples' unit paths
+    down to the deepest such union are read: the nation's examples lie in thousands of
+    grassroots unions, whose whole paths made a list of thousands of prefixes to look up."""
+    kinds = (UnitKind.PROVINCE, UnitKind.UPPER)
+    deepest = (
+        Unit.objects.filter(kind__in=kinds, active=True)  # the (kind, active) index
+        .order_by("-depth")
+        .values_list("depth", flat=True)
+        .first()
+    )
+    if not deepest:
+        return []
+    shown = (
+        Nomination.objects.filter(showcase_q())
+        .annotate(top=Substr("unit__path", 1, deepest * STEP))
+        .order_by()
+        .values_list("top", flat=True)
+        .distinct()
+    )
     prefixes = set()
-    for path in shown.order_by().distinct():
+    for path in shown:
         for end in range(STEP, len(path) + 1, STEP):
             prefixes.add(path[:end])
     return list(
-        Unit.objects.filter(
-            path__in=sorted(prefixes), kind__in=(UnitKind.PROVINCE, UnitKind.UPPER)
-        ).order_by("depth", "sort_key")
+        Unit.objects.filter(path__in=sorted(prefixes), kind__in=kinds).order_by("depth", "sort_key")
     )
 
 
