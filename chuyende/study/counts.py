@@ -68,24 +68,34 @@ def _update(sessions) -> int:
 
 
 def recount(session_ids) -> None:
-    """Recount these sessions' listed members from their attendance rows."""
+    """Recount these sessions' listed members from their attendance rows. The session rows are
+    locked first (in id order), in a statement of their own: two check-ins at the same session
+    then count one after the other, the second seeing the first's row once it is committed (an
+    UPDATE counting in the snapshot it started with would miss a row committed while it
+    waited for the lock, and lose a check-in)."""
     ids = sorted({pk for pk in session_ids if pk is not None})
     for start in range(0, len(ids), 1000):
-        _update(StudySession.objects.filter(pk__in=ids[start : start + 1000]))
+        chunk = ids[start : start + 1000]
+        list(
+            StudySession.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        _update(StudySession.objects.filter(pk__in=chunk))
 
 
-def recount_all(*, snapshots: bool = True) -> int:
+def recount_all() -> int:
     """After a bulk load with raw SQL: note the attendance rows the load did not note from their
     members as they are now, then recount every session. Returns the number of sessions."""
-    if snapshots:
-        member = Member.objects.filter(pk=OuterRef("member_id"))
-        unnoted = Attendance.objects.filter(Q(woman__isnull=True) | Q(minority__isnull=True))
-        # Django's own update: every session is recounted below anyway
-        QuerySet.update(
-            unnoted,
-            woman=Exists(member.filter(gender=Gender.FEMALE)),
-            minority=Exists(member.exclude(ethnicity=MAJORITY_ETHNICITY)),
-        )
+    member = Member.objects.filter(pk=OuterRef("member_id"))
+    unnoted = Attendance.objects.filter(Q(woman__isnull=True) | Q(minority__isnull=True))
+    # Django's own update: every session is recounted below anyway
+    QuerySet.update(
+        unnoted,
+        woman=Exists(member.filter(gender=Gender.FEMALE)),
+        minority=Exists(member.exclude(ethnicity=MAJORITY_ETHNICITY)),
+    )
     return _update(StudySession.objects.all())
 
 

@@ -1,7 +1,10 @@
 """The sessions' listed counts (chuyende.study.counts): kept by every write to attendance, the
 members noted as they were when listed, equal to a recount."""
 
+import threading
+
 import pytest
+from django.db import connection, transaction
 
 from chuyende.org.models import Member
 from chuyende.study import counts, selectors
@@ -80,3 +83,43 @@ def test_the_rollup_reads_the_session_counts_not_the_attendance_rows(
     assert not any("study_attendance" in q["sql"] for q in captured.captured_queries)
     row = next(r for r in result.rows if r.unit == world.a1)
     assert (row.listed, row.headcount, row.women, row.minority) == (3, 5, 4, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writer at a time anyway"
+)
+def test_two_check_ins_at_the_same_moment_both_count(world):
+    """The first check-in holds its transaction open while the second writes and recounts: the
+    second waits for the session's lock and counts the first's row once it is committed."""
+    session = make_session(world.a1)
+    first_wrote = threading.Event()
+    errors = []
+
+    def check_in(member, hold):
+        try:
+            with transaction.atomic():
+                Attendance.objects.create(session=session, member=member, source="qr")
+                if hold:
+                    first_wrote.set()
+                    threading.Event().wait(0.5)  # keep the lock a moment
+        except Exception as error:  # noqa: BLE001
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        first_wrote.wait(10)
+        check_in(world.binh, hold=False)
+
+    threads = [
+        threading.Thread(target=check_in, args=(world.an, True)),
+        threading.Thread(target=second),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert not errors
+    assert listed(session) == (2, 1, 0)
+    assert counts.stale() == []
