@@ -5,6 +5,8 @@ import datetime as dt
 import socket
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -34,6 +36,14 @@ def dead_pid():
 def live_worker():
     """A process whose command line names a worker, as `chuyende worker` does."""
     process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "worker"])
+    # Until the child has exec'ed, its command line is still pytest's (no "worker"): on a busy
+    # machine the tests could ask before that and find the worker gone.
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    deadline = time.monotonic() + 10
+    while cmdline.exists() and b"worker" not in cmdline.read_bytes():
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     yield f"{HOST}:{process.pid}:alive001"
     process.kill()
     process.wait()
